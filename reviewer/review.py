@@ -1,0 +1,183 @@
+"""The pipeline in one place: parse → analyse → checks → score.
+
+    reviewer = Reviewer()                       # loads nothing until a check needs spaCy
+    result = reviewer.review("# Postmortem ...", path="pm.md")
+    results = reviewer.review_many(documents)   # one batched spaCy pass for all of them
+
+Rendering (text, JSON, SARIF, …) lives in reviewer.output; nothing here knows about lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer import facts as facts_registry
+from reviewer.config import Config
+from reviewer.document import Postmortem, parse
+from reviewer.errors import PmreviewError
+from reviewer.findings import Finding, Severity, fingerprint
+from reviewer.nlp.analysis import Analysis, Analyzer
+from reviewer.rules.base import CheckContext, Rule, all_rules
+from reviewer.scoring import Scores, score
+from reviewer.suppressions import apply_suppressions, read_suppressions
+
+log = logging.getLogger("pmreview")
+
+UNUSED_SUPPRESSION = "PM001"
+RULE_FAILED = "PM002"
+
+
+@dataclass
+class Document:
+    """One document to review: its text, where it came from and its config."""
+
+    text: str
+    path: str | None = None
+    config: Config | None = None
+
+
+@dataclass
+class Review:
+    path: str | None
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    scores: Scores | None = None
+    facts: dict[str, Any] = field(default_factory=dict)  # metrics, durations, … (see reviewer.facts)
+    suppressed: int = 0
+    error: str | None = None  # the document could not be reviewed (too large, unreadable)
+    postmortem: Postmortem | None = None
+    config: Config | None = None
+
+    def fails(self, config: Config) -> bool:
+        """Does this review fail the bar (`fail_on`, `fail_under`, per dimension)?"""
+        if self.error:
+            return True
+        if any(f.severity.rank >= config.fail_on.rank for f in self.findings):
+            return True
+        if self.scores is not None:
+            if config.fail_under is not None and self.scores.overall < config.fail_under:
+                return True
+            for dimension, bar in config.fail_under_dimension.items():
+                if self.scores.dimensions[dimension] < bar:
+                    return True
+        return False
+
+
+class Reviewer:
+    def __init__(self, config: Config | None = None, *, analyzer: Analyzer | None = None,
+                 analyzer_factory: Callable[[Config], Analyzer] | None = None) -> None:
+        self.config = config or Config()
+        self._analyzer = analyzer
+        self._analyzer_factory = analyzer_factory or _default_analyzer
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            self._analyzer = self._analyzer_factory(self.config)
+        return self._analyzer
+
+    def review(self, text: str, *, path: str | None = None, config: Config | None = None) -> Review:
+        return self.review_many([Document(text, path, config)])[0]
+
+    def review_many(self, documents: Sequence[Document]) -> list[Review]:
+        reviews: list[Review] = []
+        parsed: list[tuple[Review, Postmortem, Config, list[Rule]]] = []
+        for document in documents:
+            config = document.config or self.config
+            review = Review(path=document.path, text=document.text, config=config)
+            reviews.append(review)
+            try:
+                doc = parse(document.text, max_chars=config.max_chars)
+            except PmreviewError as exc:
+                review.error = str(exc)
+                continue
+            review.postmortem = doc
+            rules = [r for r in all_rules().values()
+                     if config.enabled(r.code) and (not r.full_bar_only or config.needs_full_bar(doc.metadata.severity_level))]
+            parsed.append((review, doc, config, rules))
+
+        needs_nlp = [item for item in parsed if any(r.needs_nlp for r in item[3]) or facts_registry.needs_nlp()]
+        analyses: dict[int, Analysis] = {}
+        if needs_nlp:
+            for item, analysis in zip(needs_nlp, self.analyzer.analyze_many([item[1] for item in needs_nlp])):
+                analyses[id(item[1])] = analysis
+
+        for review, doc, config, rules in parsed:
+            analysis = analyses.get(id(doc))
+            findings = self._run_rules(doc, config, rules, analysis)
+            suppressions = read_suppressions(doc)
+            findings, review.suppressed = apply_suppressions(findings, suppressions)
+            if config.enabled(UNUSED_SUPPRESSION):
+                findings.extend(self._unused(doc, config, suppressions))
+            findings.sort(key=lambda f: (f.start, f.end, f.code))
+            review.findings = findings
+            review.scores = score(findings)
+            review.facts = facts_registry.compute(doc, analysis, config)
+        return reviews
+
+    def _run_rules(self, doc: Postmortem, config: Config, rules: list[Rule], analysis: Analysis | None) -> list[Finding]:
+        findings: list[Finding] = []
+        seen: Counter[tuple[str, str, str]] = Counter()
+        for rule in rules:
+            ctx = CheckContext(doc=doc, config=config, options=config.rule_options(rule.code, rule.options),
+                               analysis=analysis)
+            try:
+                hits = list(rule.check(ctx))
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
+                log.exception("rule %s failed", rule.code)
+                findings.append(self._finding(doc, all_rules().get(RULE_FAILED, rule), 0, 0,
+                                              f"rule {rule.code} failed on this document: {type(exc).__name__}: {exc}",
+                                              Severity.WARNING, seen))
+                continue
+            severity = config.severity.get(rule.code, rule.severity)
+            for hit in hits:
+                start = max(0, min(hit.start, len(doc.text)))
+                end = max(start, min(hit.end, len(doc.text)))
+                finding = self._finding(doc, rule, start, end, hit.message, hit.severity or severity, seen)
+                if hit.severity is not None and rule.code in config.severity:
+                    finding.severity = config.severity[rule.code]
+                finding.replacements = [r for r in hit.replacements if isinstance(r, str)]
+                finding.confidence = round(float(hit.confidence), 3)
+                finding.data = hit.data
+                findings.append(finding)
+        return findings
+
+    @staticmethod
+    def _finding(doc: Postmortem, rule: Rule, start: int, end: int, message: str, severity: Severity,
+                 seen: Counter) -> Finding:
+        section = doc.section_at(start) if end > start or start > 0 else None
+        kind = section.kind.value if section is not None and section.level > 0 else None
+        flagged = doc.text[start:end] if end > start else message
+        key = (rule.code, kind or "", flagged.strip().lower())
+        occurrence = seen[key]
+        seen[key] += 1
+        return Finding(code=rule.code, name=rule.name, dimension=rule.dimension, severity=severity, message=message,
+                       start=start, end=end, section=section.title if section is not None and section.level > 0 else None,
+                       section_kind=kind, fingerprint=fingerprint(rule.code, kind, flagged, occurrence))
+
+    def _unused(self, doc: Postmortem, config: Config, suppressions) -> list[Finding]:
+        rule = all_rules()[UNUSED_SUPPRESSION]
+        seen: Counter = Counter()
+        out = []
+        for s in suppressions:
+            if s.used:
+                continue
+            # A suppression only for rules that did not run cannot be judged unused.
+            if s.codes and not any(config.enabled(code) or any(r.startswith(code) and config.enabled(r) for r in all_rules())
+                                   for code in s.codes):
+                continue
+            what = ", ".join(s.codes) if s.codes else "every rule"
+            out.append(self._finding(doc, rule, s.span.start, s.span.end,
+                                     f"Unused suppression: pmreview-{s.kind} for {what} suppressed nothing; remove it.",
+                                     config.severity.get(rule.code, rule.severity), seen))
+        return out
+
+
+def _default_analyzer(config: Config) -> Analyzer:
+    from reviewer.nlp.pipeline import load_pipeline
+
+    return Analyzer(load_pipeline(config.nlp_model))
