@@ -1,0 +1,1 @@
+"""Training code for the models in models/: one module per model, each with `build()`."""
