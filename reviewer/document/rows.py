@@ -18,6 +18,7 @@ from reviewer.document.model import (
     Table,
     TimelineEntry,
 )
+from reviewer.document.headings import heading_kind
 from reviewer.document.timeexpr import find_clocks, find_dates, leading_time, to_24h
 
 
@@ -88,6 +89,11 @@ class _TimelineReader:
         default = metadata.date or (metadata.started.date() if metadata.started else None)
         self.day: date | None = default
         self.year = default.year if default else None
+        if self.year is None:
+            # "## July 22" under a timeline needs a year: take the first full date written
+            # anywhere in the document ("July 21, 2025" in the summary).
+            written = find_dates(text[:50_000])
+            self.year = written[0][0].year if written else None
 
     def set_day_from(self, text: str) -> bool:
         """A line or heading that is only a date ("### 2021-06-02") sets the day of what follows."""
@@ -143,7 +149,11 @@ def read_timeline(text: str, sections: list[Section], tables: list[Table], block
         section_items = [it for it in items if inside.covers(it.span) and it.block is not None]
         top_depth = min((it.depth for it in section_items), default=1)
         events += [(it[1].start, "item", it) for it in section_items]
-        events += [(s.heading.start, "heading", s) for s in sections if s.index != timeline.index and inside.covers(s.heading)]
+        # A timeline root that is itself a date or time heading ("## Feb 21, 13:00" after
+        # "## Timeline") carries the day, and maybe the time, of the rows under it.
+        events += [(s.heading.start, "heading", s) for s in sections
+                   if (s.index != timeline.index or heading_kind(s.title) != SectionKind.TIMELINE)
+                   and inside.covers(s.heading)]
         events += [(b.span.start, "paragraph", b) for b in blocks if b.kind == BlockKind.PARAGRAPH and inside.covers(b.span)]
         events.sort(key=lambda e: e[0])
         for _, kind, obj in events:
@@ -153,7 +163,13 @@ def read_timeline(text: str, sections: list[Section], tables: list[Table], block
                 depth, span, block, section, _, _ = obj  # type: ignore[misc]
                 if reader.set_day_from(block.text) and len(block.text) < 40:
                     continue
-                if not reader.from_block(block, span, section, "list") and depth == top_depth:
+                if reader.from_block(block, span, section, "list") or depth != top_depth:
+                    continue
+                inner = _inner_time(block)
+                if inner:
+                    reader.add(span, inner[0], block.original_span(inner[1], inner[2]), block.text, block.span,
+                               section, "list")
+                else:
                     reader.add(span, "", None, block.text, block.span, section, "list")
             elif kind == "heading":
                 section = obj  # type: ignore[assignment]
@@ -173,6 +189,21 @@ def read_timeline(text: str, sections: list[Section], tables: list[Table], block
                 block = obj  # type: ignore[assignment]
                 _paragraph_entries(reader, block)
     return reader.entries
+
+
+def _inner_time(block: ProseBlock) -> tuple[str, int, int] | None:
+    """A row whose time is not at its start ("First detected 2021-07-12 15:44"): the one
+    clock time in a short item, with the date written just before it."""
+    if len(block.text) > 160:
+        return None
+    clocks = find_clocks(block.text)
+    if len(clocks) != 1:
+        return None
+    start, end = clocks[0].span.start, clocks[0].span.end
+    for _, where in find_dates(block.text, default_year=2000):
+        if where.end <= start and not block.text[where.end : start].strip(" ,T@at"):
+            start = where.start
+    return block.text[start:end], start, end
 
 
 def _has_rows(section: Section, tables: list[Table], items: list[ListItem], blocks: list[ProseBlock]) -> bool:
