@@ -30,7 +30,7 @@ _add(K.IMPACT, "impact", "customer impact", "user impact", "end user impact", "s
      "who was affected", "affected services", "impact and severity", "customer impact assessment")
 _add(K.TIMELINE, "timeline", "timeline of events", "incident timeline", "chain of events",
      "sequence of events", "incident timing", "chronology", "detailed timeline", "events",
-     "timeline and response", "time line", "log of events", "event log", "timeline utc")
+     "timeline and response", "time line", "key events", "key times", "log of events", "event log", "timeline utc")
 _add(K.TRIGGER, "trigger", "triggers", "trigger s", "triggering event", "what triggered it",
      "what triggered the incident", "precipitating event")
 _add(K.ROOT_CAUSE, "root cause", "root causes", "root cause s", "root cause analysis",
@@ -40,7 +40,7 @@ _add(K.ROOT_CAUSE, "root cause", "root causes", "root cause s", "root cause anal
      "causes and contributing factors", "underlying cause", "what went wrong technically",
      "technical details", "technical analysis", "analysis", "cause analysis", "process breakdown s",
      "process breakdown")
-_add(K.DETECTION, "detection", "how was it detected", "how we found out", "how it was detected",
+_add(K.DETECTION, "detection", "identified", "how it was identified", "how was it detected", "how we found out", "how it was detected",
      "alerting", "monitoring", "detection and response")
 _add(K.RESPONSE, "response", "incident response", "incident response coordination",
      "investigation", "escalation", "response and recovery", "diagnosis", "troubleshooting",
@@ -59,7 +59,7 @@ _add(K.ACTION_ITEMS, "action items", "action items followups", "action items fol
      "what we re doing about it", "what we re doing differently", "what we are doing about it",
      "recommendations", "technical improvements", "process improvements",
      "documentation improvements", "testing and process improvements", "todo", "to do", "tasks",
-     "root cause remediations", "actions", "action plan", "improvements", "prevention",
+     "root cause remediations", "actions", "review actions", "follow up actions", "post incident actions", "action plan", "improvements", "prevention",
      "preventing recurrence", "future work", "remediations", "open action items")
 _add(K.LESSONS, "lessons learned", "lessons learnt", "lessons", "what went well",
      "what went wrong", "what went poorly", "what went badly", "where we got lucky",
@@ -73,6 +73,12 @@ _add(K.SUPPORTING_INFO, "supporting information", "supporting documents", "appen
      "links", "logs", "graphs", "resources", "useful resources", "related incidents",
      "additional information", "further reading", "supporting material", "attachments",
      "related links", "evidence", "dashboards", "glossary", "appendices")
+
+# Metadata labels that would otherwise match a keyword ("Time to resolve" is a figure, not a
+# Resolution section).
+_add(K.UNKNOWN, "time to resolve", "time to repair", "time to detect", "time to mitigate", "time to recover",
+     "time to acknowledge", "time to restore", "duration", "severity", "status", "date", "owner", "authors",
+     "impact start", "impact end", "detected at", "resolved at", "mitigated at", "incident commander", "context")
 
 # Keyword fallbacks, in order: the first that matches wins.
 _KEYWORDS: list[tuple[re.Pattern[str], K]] = [
@@ -109,6 +115,8 @@ def heading_kind(title: str) -> K:
         return K.UNKNOWN
     if name in _EXACT:
         return _EXACT[name]
+    if re.match(r"time to \w+$|mtt\w$", name):
+        return K.UNKNOWN
     # "Timeline (all times UTC)", "Root cause: expired certificate": try the part before
     # a parenthesis or colon as an exact name first.
     head = normalise_heading(re.split(r"[(:\-–—]", title.strip(), maxsplit=1)[0])

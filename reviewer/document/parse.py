@@ -36,7 +36,9 @@ DEFAULT_MAX_CHARS = 2_000_000
 
 _md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+# Front matter opens the file; a leading HTML comment (a licence or provenance header) may stand before it.
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?(?:\s*<!--.*?-->)*\s*?(?:^|\n)---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>|(?<![(<\w])((?:https?|ftp)://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])")
@@ -103,7 +105,6 @@ def _mask_front_matter(text: str) -> tuple[str, dict | None, Span | None, str | 
     m = _FRONT_MATTER.match(text)
     if not m:
         return text, None, None, None
-    span = Span(m.start(), m.end())
     error = None
     data: dict | None = None
     try:
@@ -116,7 +117,9 @@ def _mask_front_matter(text: str) -> tuple[str, dict | None, Span | None, str | 
         error = f"front matter is not valid YAML: {str(exc).splitlines()[0]}"
     except Exception as exc:  # noqa: BLE001 - any YAML oddity is the author's, not a crash
         error = f"front matter could not be read: {exc}"
-    blanked = re.sub(r"[^\n]", " ", text[: m.end()]) + text[m.end() :]
+    opening = text.rfind("---", 0, m.start(1))
+    span = Span(opening, m.end())
+    blanked = text[:opening] + re.sub(r"[^\n]", " ", text[opening : m.end()]) + text[m.end() :]
     return blanked, data, span, error
 
 
@@ -224,8 +227,12 @@ def parse(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Postmortem:
         elif t == "inline":
             located = source.locate(token)
             in_item = bool(item_stack)
-            label = _BOLD_LABEL.match(located.raw) if not in_item and quote_depth == 0 else None
-            if label and heading_kind(label.group(1)) != SectionKind.UNKNOWN and _is_block_start(tokens, i):
+            top_item = in_item and list_depth == 1 and item_stack[-1][1] is None
+            label = _BOLD_LABEL.match(located.raw) if (not in_item or top_item) and quote_depth == 0 else None
+            # Bold labels open pseudo-sections: in paragraphs only when they name a known kind
+            # ("**Impact**: ..."); at the start of a top-level list item always ("- **Context**:"),
+            # since such lists are the document's outline.
+            if label and (top_item or heading_kind(label.group(1)) != SectionKind.UNKNOWN) and _is_block_start(tokens, i):
                 # A bold label opens a pseudo-section below whatever heading it sits in.
                 start = located.span.start
                 label_end = located.offsets[label.end() - 1] + 1 if label.end() else start

@@ -54,7 +54,7 @@ def _timeline_sections(sections: list[Section]) -> list[Section]:
     return [s for s in declared if s.parent is None or sections[s.parent].kind != SectionKind.TIMELINE]
 
 
-def _timed_lists(items: list[ListItem]) -> list[list[ListItem]]:
+def _timed_lists(items: list[ListItem], minimum: int = 2) -> list[list[ListItem]]:
     """Lists most of whose items start with a time: timelines without a "Timeline" heading."""
     by_list: dict[int, list[ListItem]] = {}
     for item in items:
@@ -63,7 +63,7 @@ def _timed_lists(items: list[ListItem]) -> list[list[ListItem]]:
     found = []
     for members in by_list.values():
         timed = sum(1 for it in members if leading_time(it.block.text))
-        if timed >= 2 and timed * 2 >= len(members):
+        if timed >= minimum and timed * 2 >= len(members):
             found.append(sorted(members, key=lambda it: it.span.start))
     return found
 
@@ -188,6 +188,16 @@ def read_timeline(text: str, sections: list[Section], tables: list[Table], block
             else:
                 block = obj  # type: ignore[assignment]
                 _paragraph_entries(reader, block)
+    if timelines and reader.entries:
+        # A second, longer timeline in a list elsewhere ("- **Context**:" with timestamped rows).
+        for members in _timed_lists(items, minimum=3):
+            if any(t.span.covers(members[0].span) for t in timelines):
+                continue
+            reader.day = None
+            for item in members:
+                if not reader.from_block(item.block, item.span, item.section, "list"):
+                    reader.set_day_from(item.block.text)
+        reader.entries.sort(key=lambda e: e.span.start)
     return reader.entries
 
 
