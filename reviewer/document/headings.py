@@ -98,7 +98,7 @@ _KEYWORDS: list[tuple[re.Pattern[str], K]] = [
     (re.compile(r"\bappendix\b|\bsupporting\b|\breferences\b"), K.SUPPORTING_INFO),
 ]
 
-_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)]|[a-z][.)])\s+", re.I)
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[ivx]+[.)]|[a-z][.)])\s+", re.I)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
