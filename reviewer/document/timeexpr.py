@@ -85,9 +85,16 @@ def _clock_from_match(m: re.Match[str], text_offset: int) -> ClockTime | None:
         if hour > 12 or hour == 0:
             meridiem = None  # "13:00 pm": the 24-hour reading wins
     tz = m.group("tz")
+    end = m.end()
+    if tz and tz.strip()[0] in "+-" and not m.groupdict().get("s"):
+        # "22:04-23:00" is a range, not 22:04 at offset -23:00: a bare offset counts only
+        # after seconds (ISO 8601 "10:02:00+02:00").
+        tz, end = None, m.start("tz")
+        while end > m.start() and m.string[end - 1] == " ":
+            end -= 1
     return ClockTime(
-        text=m.group(0),
-        span=Span(text_offset + m.start(), text_offset + m.end()),
+        text=m.string[m.start() : end],
+        span=Span(text_offset + m.start(), text_offset + end),
         hour=hour,
         minute=minute,
         second=int(second) if second else None,
