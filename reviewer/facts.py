@@ -33,7 +33,7 @@ class Fact:
 
 FACTS: dict[str, Fact] = {}
 # Modules that register facts; imported once on first use.
-FACT_MODULES: list[str] = ["reviewer.document.facts"]
+FACT_MODULES: list[str] = ["reviewer.document.facts", "reviewer.nlp.durations"]
 _loaded = False
 
 

@@ -1,0 +1,252 @@
+"""Derived durations: the incident's key times, from the metadata and the timeline.
+
+    from reviewer.nlp.durations import derive_durations
+    d = derive_durations(doc, analysis)      # analysis is optional; with it, rows are read by lemma
+    d.time_to_detect                          # minutes, or None
+    d.detected.at, d.detected.source          # datetime, "metadata" | "timeline"
+
+Stable interface (other checks, e.g. the metrics rules, compare stated durations with it):
+
+`derive_durations(doc, analysis=None) -> Durations`, a pydantic model with
+- `impact_start`, `detected`, `mitigated`, `resolved`, `first_internal_comm`,
+  `first_customer_comm`: each an `IncidentTime | None` with `at` (naive datetime; for rows
+  with no date written, day 2000-01-01 plus any midnight roll-overs), `source` ("metadata" or
+  "timeline"), `text` (the row's event or the metadata value), `start`/`end` (where it is
+  written) and `row` (index into `doc.timeline`, or None);
+- `time_to_detect` (impact start → detected), `time_to_mitigate` (impact start → mitigated),
+  `time_to_resolve` (impact start → resolved), `impact_duration` (impact start → mitigated,
+  or resolved when there is no mitigation), `time_to_customer_comms` (impact start → first
+  customer communication): minutes as floats, None when a side is unknown or the result
+  would be negative;
+- `zone`: the document's time zone when known (for display).
+
+Rows are recognised by what they say: lemmas from the spaCy parse when the Analysis is given
+("alerts fired", "PagerDuty paged" → detection), lower-cased word stems otherwise. Metadata
+(front matter or a "Key: value" table: started, detected, mitigated, resolved) wins over rows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from reviewer.document.model import Postmortem, Span
+from reviewer.facts import fact
+
+if TYPE_CHECKING:
+    from reviewer.nlp.analysis import Analysis
+
+
+class IncidentTime(BaseModel):
+    at: datetime
+    source: str  # "metadata" | "timeline"
+    text: str
+    start: int | None = None
+    end: int | None = None
+    row: int | None = None
+
+
+class Durations(BaseModel):
+    impact_start: IncidentTime | None = None
+    detected: IncidentTime | None = None
+    mitigated: IncidentTime | None = None
+    resolved: IncidentTime | None = None
+    first_internal_comm: IncidentTime | None = None
+    first_customer_comm: IncidentTime | None = None
+    time_to_detect: float | None = None
+    time_to_mitigate: float | None = None
+    time_to_resolve: float | None = None
+    impact_duration: float | None = None
+    time_to_customer_comms: float | None = None
+    zone: str | None = None
+
+
+# What a row says, as lemmas (single words) and phrases over the lemmatised, lower-cased text.
+EVENT_LEMMAS: dict[str, set[str]] = {
+    "impact": {"outage", "degrade", "degradation", "fail", "failure", "error", "down", "unavailable", "break", "crash",
+               "drop", "spike", "begin", "start", "oom", "timeout", "unresponsive", "impact", "affect", "lose"},
+    "detection": {"alert", "page", "pager", "pagerduty", "alarm", "ticket", "report", "notice", "detect", "observe",
+                  "discover", "notify", "pingdom", "opsgenie", "monitor", "spot", "flag"},
+    "internal_comm": {"declare", "slack", "channel", "call", "bridge", "escalate", "ping", "huddle", "zoom", "meet",
+                      "war", "page", "incident"},
+    "customer_comm": {"customer", "user", "statuspage", "tweet", "twitter", "announce", "announcement", "public",
+                      "mailing", "email", "communicate", "comms", "notify", "inform", "post", "blog", "publish"},
+    "status_page": {"statuspage", "status"},
+    "remediation": {"rollback", "revert", "restart", "redeploy", "deploy", "failover", "scale", "patch", "hotfix",
+                    "fix", "cordon", "drain", "delete", "disable", "enable", "increase", "bump", "apply", "roll",
+                    "replace", "rotate", "revoke", "kill", "reboot", "migrate", "remove", "merge", "update", "change",
+                    "mitigate", "workaround", "block", "recreate", "upgrade", "downgrade", "switch"},
+    "mitigation": {"mitigate", "mitigation", "restore", "recover", "recovery", "functional", "stable", "stabilise",
+                   "stabilize", "workaround", "repair", "operational", "normal", "healthy", "work"},
+    "resolution": {"resolve", "resolution", "close", "end", "fix", "restore", "resolved", "over", "clear"},
+}
+_STRONG_RESOLUTION = re.compile(r"\b(resolv|resolution|all[- ]clear|outage ends?|incident (is )?(closed|over|ended)|"
+                                r"clos(e|es|ed) the incident|service (is )?restored|fully restored|fully recovered)", re.I)
+_MITIGATION_PHRASES = re.compile(r"\b(mitigat|restor|recover|repaired|working again|back (up|to normal|online)|"
+                                 r"rolled back|rollback|reverted|is confirmed to be functional|stabili[sz]ed|"
+                                 r"service appears|operational)", re.I)
+_DETECTION_PHRASES = re.compile(r"\b(alert|pag(e|ed|es)\b|pagerduty|alarm|ticket|report(s|ed)?\b|notic(e|ed|es)|"
+                                r"detect|observ|discover|first (seen|noticed)|pingdom|opsgenie|monitoring)", re.I)
+_INTERNAL_PHRASES = re.compile(r"\b(declar|war ?room|slack|#[\w-]+|incident channel|call (started|opened)|bridge|"
+                               r"escalat|pinged|paged|google meet|zoom|huddle|incident lead|incident commander)", re.I)
+_CUSTOMER_PHRASES = re.compile(r"\b(status ?page|status\.\w+|customers?\b|users? (were |are )?(notified|informed|told)|"
+                               r"informed users|notif(y|ied) (users|customers)|tweet|twitter|mailing list|announce|"
+                               r"public(ly)?|blog post|status update|post(ed)? an update|comms? (went|sent|distributed)|"
+                               r"communicat)", re.I)
+_STATUS_PAGE = re.compile(r"\b(status ?page|status\.[\w.]+|statuspage|status update)", re.I)
+_IMPACT_PHRASES = re.compile(r"\b(outage|degrad|fail(s|ed|ing|ure)?\b|errors?\b|down\b|unavailable|broke|crash|"
+                             r"drops?\b|dropped|spik|start(s|ed)? (failing|degrading|erroring|returning)|oom|out of memory|"
+                             r"timeouts?|unresponsive|impact|affected|latency)", re.I)
+_TRIGGER_PHRASES = re.compile(r"\b(deploy|merged?|rolled out|roll-?out|config(uration)? change|upgrade|bump|released?|"
+                              r"migration|pushed)", re.I)
+
+CATEGORY_PATTERNS = {
+    "impact": _IMPACT_PHRASES,
+    "detection": _DETECTION_PHRASES,
+    "internal_comm": _INTERNAL_PHRASES,
+    "customer_comm": _CUSTOMER_PHRASES,
+    "status_page": _STATUS_PAGE,
+    "mitigation": _MITIGATION_PHRASES,
+    "resolution": _STRONG_RESOLUTION,
+}
+
+
+def _row_lemmas(doc: Postmortem, span: Span, analysis: Analysis | None) -> set[str]:
+    if analysis is None:
+        return set()
+    lemmas: set[str] = set()
+    for analyzed in analysis.blocks:
+        block = analyzed.block
+        if block.span.end <= span.start or block.span.start >= span.end:
+            continue
+        for token in analyzed.doc:
+            at = block.to_original(token.idx)
+            if span.start <= at < span.end and not token.is_stop and not token.is_punct:
+                lemmas.add(token.lemma_.lower())
+    return lemmas
+
+
+def classify_row(doc: Postmortem, index: int, analysis: Analysis | None = None) -> set[str]:
+    """What a timeline row reports: impact, detection, internal_comm, customer_comm,
+    status_page, remediation, mitigation, resolution (any number of them)."""
+    entry = doc.timeline[index]
+    text = entry.event
+    found = {name for name, pattern in CATEGORY_PATTERNS.items() if pattern.search(text)}
+    lemmas = _row_lemmas(doc, entry.event_span, analysis)
+    if lemmas:
+        if lemmas & {"alert", "page", "pagerduty", "alarm", "ticket", "notice", "detect", "discover", "observe"}:
+            found.add("detection")
+        if lemmas & {"declare", "escalate", "slack", "huddle", "bridge"}:
+            found.add("internal_comm")
+        if "status_page" in found:
+            found.add("customer_comm")
+        if lemmas & {"customer", "user"} and lemmas & {"notify", "inform", "email", "tell", "announce", "communicate",
+                                                       "update", "message"}:
+            found.add("customer_comm")
+        if lemmas & EVENT_LEMMAS["remediation"] - {"update", "change", "merge"}:
+            found.add("remediation")
+        if lemmas & {"resolve", "resolution"}:
+            found.add("resolution")
+        if lemmas & {"mitigate", "restore", "recover", "repair", "rollback", "revert"}:
+            found.add("mitigation")
+    elif re.search(r"\b(roll(ed)? ?back|revert|restart|redeploy|failover|fail(ed)? over|scal(e|ed)|patch|hot ?fix|"
+                   r"fix(ed)?|cordon|drain|delet|disabl|increas|bump|appl(y|ied)|rotat|revok|reboot|migrat|mitigat)",
+                   text, re.I):
+        found.add("remediation")
+    if "mitigation" in found:
+        found.add("remediation")
+    return found
+
+
+def _from_metadata(doc: Postmortem, name: str) -> IncidentTime | None:
+    value = getattr(doc.metadata, name, None)
+    if not isinstance(value, datetime):
+        return None
+    span = doc.metadata.spans.get(name)
+    return IncidentTime(at=value.replace(tzinfo=None), source="metadata", text=value.isoformat(),
+                        start=span.start if span else None, end=span.end if span else None)
+
+
+def _minutes(a: IncidentTime | None, b: IncidentTime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    minutes = (b.at - a.at).total_seconds() / 60
+    return round(minutes, 1) if minutes >= 0 else None
+
+
+def derive_durations(doc: Postmortem, analysis: Analysis | None = None) -> Durations:
+    """The incident's key times and the durations between them (see the module docstring)."""
+    if analysis is not None:
+        return analysis.shared("durations", lambda a: _derive(doc, a))
+    return _derive(doc, None)
+
+
+def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
+    from reviewer.nlp.times import detect_zone, resolve_rows
+
+    rows = [r for r in resolve_rows(doc) if r.at is not None and not r.out_of_order and not r.date_only]
+    if any(r.day_known for r in rows):
+        rows = [r for r in rows if r.day_known]  # a row with no date cannot be placed among dated ones
+    kinds = {r.index: classify_row(doc, r.index, analysis) for r in rows}
+
+    def row_time(row) -> IncidentTime:
+        entry = row.entry
+        return IncidentTime(at=row.at, source="timeline", text=entry.event[:200], start=entry.span.start,
+                            end=entry.span.end, row=row.index)
+
+    # Rows in time order: a "Key events" summary above the detailed timeline is read with it.
+    ordered = sorted(rows, key=lambda r: (r.at, r.index))
+
+    def first(kind: str, after: datetime | None = None):
+        for row in ordered:
+            if kind in kinds[row.index] and (after is None or row.at >= after):
+                return row_time(row)
+        return None
+
+    result = Durations(zone=detect_zone(doc).zone)
+    result.impact_start = _from_metadata(doc, "started")
+    if result.impact_start is None and ordered:
+        # The first row that reports impact or its trigger; else the first row of all.
+        candidate = next((r for r in ordered if kinds[r.index] & {"impact"} or _TRIGGER_PHRASES.search(r.entry.event)),
+                         None)
+        first_detection = first("detection")
+        if candidate is None or (first_detection is not None and first_detection.at < candidate.at):
+            candidate = ordered[0]
+        result.impact_start = row_time(candidate)
+    start_at = result.impact_start.at if result.impact_start else None
+    result.detected = _from_metadata(doc, "detected") or first("detection", start_at)
+    if result.detected is not None and result.impact_start is not None and result.detected.row == result.impact_start.row \
+            and result.detected.source == "timeline" and "detection" not in kinds.get(result.impact_start.row, set()):
+        result.detected = None
+    after_detection = result.detected.at if result.detected else start_at
+    result.resolved = _from_metadata(doc, "resolved") or first("resolution", after_detection)
+    result.mitigated = _from_metadata(doc, "mitigated") or first("mitigation", after_detection)
+    if result.mitigated is not None and result.resolved is not None and result.mitigated.at > result.resolved.at \
+            and result.mitigated.source == "timeline":
+        result.mitigated = None
+    result.first_internal_comm = first("internal_comm", start_at)
+    result.first_customer_comm = first("customer_comm", start_at)
+
+    result.time_to_detect = _minutes(result.impact_start, result.detected)
+    result.time_to_mitigate = _minutes(result.impact_start, result.mitigated)
+    result.time_to_resolve = _minutes(result.impact_start, result.resolved)
+    result.impact_duration = _minutes(result.impact_start, result.mitigated or result.resolved)
+    result.time_to_customer_comms = _minutes(result.impact_start, result.first_customer_comm)
+    return result
+
+
+@fact("durations")  # uses the Analysis when the review has one; never forces spaCy to run
+def durations_fact(doc, analysis, config) -> dict:
+    return derive_durations(doc, analysis).model_dump(mode="json")
+
+
+@fact("time_zone")
+def time_zone_fact(doc, analysis, config) -> dict:
+    from reviewer.nlp.times import detect_zone
+
+    if analysis is not None:
+        return analysis.shared("time_zone", lambda a: detect_zone(doc)).as_fact()
+    return detect_zone(doc).as_fact()
