@@ -3,38 +3,113 @@
     corpus = Corpus.open()                                  # PMREVIEW_DATABASE_URL, else SQLite in the data dir
     corpus.ensure_seeded()                                  # imports data/incidents when the store is empty
     report = corpus.import_records(records)                 # idempotent by id
-    matches = corpus.similar(text="the certificate on the edge proxies expired", k=5)
+    matches = corpus.similar("the certificate on the edge proxies expired", k=5)
     groups = corpus.root_causes(since=date(2019, 1, 1))
     corpus.recurrence(draft_text).message                   # "4 earlier incidents share this root cause (…)"
 
-Thread safety: one Corpus may be shared by the threads of a web server; writes and index
-updates take a lock, reads work on a consistent snapshot of the in-memory indexes.
+Thread safety: one Corpus may be shared by the threads of a web server; imports, deletes
+and index loading take one lock; searches read the in-memory indexes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
+from reviewer.corpus import groups as grouping
+from reviewer.corpus.categories import CategoryClassifier, SkopsCategoryClassifier, best
+from reviewer.corpus.embeddings import Embedder, SentenceTransformerEmbedder
+from reviewer.corpus.errors import BadRecord, CorpusError
+from reviewer.corpus.extract import (
+    ROOT_CAUSE_KINDS,
+    content_hash,
+    extract,
+    field_texts,
+    record_from_mapping,
+    record_from_markdown,
+)
+from reviewer.corpus.index import LexicalIndex, VectorIndex, terms
+from reviewer.corpus.store import SqlStore, StoredItem
 from reviewer.corpus.types import (
+    EMBEDDED_FIELDS,
+    ROOT_CAUSE_CATEGORIES,
     ImportReport,
     Incident,
     IncidentFilters,
     IncidentRecord,
+    MatchReason,
     Page,
     Recurrence,
     RootCauseGroup,
     SimilarMatch,
+    SkippedRecord,
     TrendPoint,
 )
+from reviewer.errors import ModelUnavailable, PmreviewError
+
+log = logging.getLogger("pmreview")
+
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.): 1 / (60 + rank)
+MAX_K = 100
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SearchWeights:
+    """How much each ranking counts in the fusion (0 leaves it out). Measured in benchmarks/bench_retrieval.py."""
+
+    root_cause: float = 1.0
+    summary: float = 0.5
+    text: float = 1.0
+    lexical: float = 1.0
+    category: float = 1.0
+
+
+# A field matches "well" above this cosine; below it only the best field is named in the reason.
+SECTION_MATCH = 0.45
+# Recurrence: same category and root causes at least this close (cosine); without a category, closer.
+RECURRENCE_SAME_CATEGORY = 0.35
+RECURRENCE_NO_CATEGORY = 0.6
+DRAFT_PREFIX = "draft:"
+
+
+@dataclass(slots=True)
+class _Query:
+    """A query ready for ranking: a vector per field, the words, the category probabilities."""
+
+    vectors: dict[str, np.ndarray]
+    text: str
+    root_cause_text: str
+    category_probabilities: np.ndarray | None
+    exclude: str | None  # the incident itself, when querying by id
+    date: date | None
 
 
 class Corpus:
     """Past incidents: store + embeddings + lexical index + root-cause categories."""
 
+    def __init__(self, store: SqlStore, *, embedder: Embedder | None = None,
+                 classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None) -> None:
+        self.store = store
+        self.embedder: Embedder = embedder or SentenceTransformerEmbedder()
+        self._classifier = classifier
+        self._classifier_failed = False
+        self.weights = weights or SearchWeights()
+        self._lock = threading.RLock()
+        self._vectors: dict[str, VectorIndex] | None = None
+        self._lexical: LexicalIndex | None = None
+        self._root_cause_lexical: dict[str, str] = {}
+
     @classmethod
-    def open(cls, url: str | None = None, *, embedder=None, classifier=None) -> "Corpus":
+    def open(cls, url: str | None = None, *, embedder: Embedder | None = None,
+             classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None) -> "Corpus":
         """Open (creating when needed) the store at `url`.
 
         `url`: an SQLAlchemy URL; None reads PMREVIEW_DATABASE_URL, else a SQLite file in the
@@ -42,75 +117,522 @@ class Corpus:
         first use, once per process). `classifier`: a root-cause `CategoryClassifier` (default:
         the shipped model in models/). Raises `CorpusError` on a bad URL or an unusable store.
         """
-        raise NotImplementedError
+        return cls(SqlStore(url), embedder=embedder, classifier=classifier, weights=weights)
 
     def close(self) -> None:
         """Release the database connections."""
+        self.store.close()
 
-    # -- writing ---------------------------------------------------------------------------
-    def import_records(self, records: Iterable[IncidentRecord], *, batch_size: int = 32,
-                       on_progress=None) -> ImportReport:
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- models ------------------------------------------------------------------------------
+    @property
+    def classifier(self) -> CategoryClassifier | None:
+        if self._classifier is None and not self._classifier_failed:
+            self._classifier = SkopsCategoryClassifier()
+        return self._classifier
+
+    def _category_probabilities(self, texts: list[str]) -> np.ndarray | None:
+        classifier = self.classifier
+        if classifier is None or not texts:
+            return None
+        try:
+            return classifier.probabilities(texts)
+        except ModelUnavailable as exc:
+            log.warning("root-cause categories unavailable: %s", exc)
+            self._classifier_failed, self._classifier = True, None
+            return None
+
+    # -- indexes -----------------------------------------------------------------------------
+    def _indexes(self) -> tuple[dict[str, VectorIndex], LexicalIndex]:
+        """The in-memory indexes, loaded from the store on first use (re-embedding what another model made)."""
+        with self._lock:
+            if self._vectors is None or self._lexical is None:
+                vectors: dict[str, VectorIndex] = {}
+                for name in EMBEDDED_FIELDS:
+                    ids, matrix = self.store.vectors(name, self.embedder.name)
+                    if matrix is not None:
+                        index = VectorIndex(matrix.shape[1])
+                        index.upsert(ids, matrix)
+                        vectors[name] = index
+                lexical = LexicalIndex()
+                texts = self.store.lexical_texts()
+                lexical.upsert({i: whole for i, whole, _ in texts})
+                self._root_cause_lexical = {i: rc for i, _, rc in texts}
+                self._vectors, self._lexical = vectors, lexical
+                missing = [i for i, _, _ in texts if any(name not in vectors or vectors[name].row_of(i) is None
+                                                         for name in EMBEDDED_FIELDS)]
+                if missing:
+                    self._reembed(missing)
+            return self._vectors, self._lexical
+
+    def _reembed(self, ids: list[str]) -> None:
+        """Vectors for stored incidents that have none from the current model (the model changed)."""
+        log.info("embedding %d stored incidents with %s", len(ids), self.embedder.name)
+        for start in range(0, len(ids), 64):
+            chunk = ids[start : start + 64]
+            items = []
+            for incident_id in chunk:
+                incident = self.store.get(incident_id)
+                if incident is None:
+                    continue
+                record = IncidentRecord(id=incident.id, text=incident.text or "")
+                _, prose = extract(record)
+                items.append((incident, prose))
+            self._write_items([(inc, prose, self.store.hashes([inc.id]).get(inc.id, ("", set()))[0])
+                               for inc, prose in items])
+
+    def _vector_index(self, name: str, dimension: int) -> VectorIndex:
+        assert self._vectors is not None
+        if name not in self._vectors:
+            self._vectors[name] = VectorIndex(dimension)
+        return self._vectors[name]
+
+    # -- writing -----------------------------------------------------------------------------
+    def import_records(self, records: Iterable[IncidentRecord | BadRecordEntry], *, batch_size: int = 64,
+                       on_progress: Callable[[int], None] | None = None) -> ImportReport:
         """Store records (idempotent by id: a changed record is updated, an identical one left alone).
 
         A bad record (no id, no text, unreadable date) is skipped with its reason in the report;
         each batch is committed in one transaction, so an interrupted import leaves a
-        consistent store and can simply be rerun. `on_progress(n)` is called after each batch.
+        consistent store and can simply be rerun. `on_progress(n)` is called after each batch
+        with the number of records it handled.
         """
-        raise NotImplementedError
+        report = ImportReport()
+        batch: list[IncidentRecord | BadRecordEntry] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                report.merge(self._import_batch(batch))
+                if on_progress:
+                    on_progress(len(batch))
+                batch = []
+        if batch:
+            report.merge(self._import_batch(batch))
+            if on_progress:
+                on_progress(len(batch))
+        return report
 
     def import_record(self, record: IncidentRecord) -> ImportReport:
         """`import_records` for one record."""
-        raise NotImplementedError
+        return self.import_records([record])
 
-    def import_paths(self, paths: Iterable[str | Path], *, on_progress=None) -> ImportReport:
-        """Import Markdown files, folders of them (recursively, *.md) and JSONL files of records."""
-        raise NotImplementedError
+    def import_paths(self, paths: Iterable[str | Path], *,
+                     on_progress: Callable[[int], None] | None = None,
+                     on_total: Callable[[int], None] | None = None) -> ImportReport:
+        """Import Markdown files, folders of them (recursively, *.md) and JSONL files of records.
+
+        `on_total(n)` is told how many records were found before the import starts.
+        """
+        entries = list(read_paths(paths))
+        if on_total:
+            on_total(len(entries))
+        return self.import_records(entries, on_progress=on_progress)
+
+    def _import_batch(self, batch: list["IncidentRecord | BadRecordEntry"]) -> ImportReport:
+        report = ImportReport()
+        extracted: dict[str, tuple[Incident, str, str]] = {}
+        for record in batch:
+            if isinstance(record, BadRecordEntry):
+                report.skipped.append(SkippedRecord(id=record.id, source=record.source, reason=record.reason))
+                continue
+            try:
+                if not isinstance(record, IncidentRecord):
+                    raise BadRecord("not an incident record")
+                if not record.id or not isinstance(record.text, str) or not record.text.strip():
+                    raise BadRecord("a record needs an id and a non-empty text")
+                incident, prose = extract(record)
+            except BadRecord as exc:
+                report.skipped.append(SkippedRecord(id=getattr(record, "id", None) or None,
+                                                    source=getattr(record, "source", None), reason=str(exc)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad record must not end the import
+                log.exception("cannot import %s", getattr(record, "id", "?"))
+                report.skipped.append(SkippedRecord(id=getattr(record, "id", None), source=getattr(record, "source", None),
+                                                    reason=f"{type(exc).__name__}: {exc}"))
+                continue
+            if incident.id in extracted:
+                earlier = extracted[incident.id][0]
+                report.skipped.append(SkippedRecord(id=incident.id, source=earlier.source,
+                                                    reason="the same id comes again later in this import; the later record is kept"))
+            extracted[incident.id] = (incident, prose, content_hash(record))
+        if not extracted:
+            return report
+        with self._lock:
+            self._indexes()
+            stored = self.store.hashes(list(extracted))
+            to_write = []
+            for incident_id, (incident, prose, digest) in extracted.items():
+                previous = stored.get(incident_id)
+                if previous is not None and previous[0] == digest and self.embedder.name in previous[1]:
+                    report.unchanged.append(incident_id)
+                    continue
+                (report.updated if previous is not None else report.imported).append(incident_id)
+                to_write.append((incident, prose, digest))
+            if to_write:
+                try:
+                    self._write_items(to_write)
+                except PmreviewError:
+                    raise
+                except Exception as exc:
+                    raise CorpusError(f"cannot write to the store {self.store.url}: {type(exc).__name__}: {exc}") from exc
+        return report
+
+    def _write_items(self, items: list[tuple[Incident, str, str]]) -> None:
+        """Classify, embed (one batched encode, identical texts once), write in one transaction, index."""
+        unclassified = [inc for inc, _, _ in items if not inc.category]
+        probabilities = self._category_probabilities([inc.root_cause or inc.summary or inc.title for inc in unclassified])
+        if probabilities is not None:
+            for incident, (category, _) in zip(unclassified, best(probabilities)):
+                incident.category, incident.category_source = category, "classifier"
+        per_item = [field_texts(inc, prose) for inc, prose, _ in items]
+        unique = list(dict.fromkeys(text for texts in per_item for text in texts.values()))
+        encoded = self.embedder.encode(unique)
+        vector_of = {text: encoded[i] for i, text in enumerate(unique)}
+        stored = [StoredItem(incident=inc, prose=prose, content_hash=digest,
+                             vectors={name: vector_of[texts[name]] for name in EMBEDDED_FIELDS},
+                             model=self.embedder.name)
+                  for (inc, prose, digest), texts in zip(items, per_item)]
+        self.store.write(stored)
+        # The store is committed; the in-memory indexes follow.
+        assert self._vectors is not None and self._lexical is not None
+        ids = [item.incident.id for item in stored]
+        for name in EMBEDDED_FIELDS:
+            matrix = np.vstack([item.vectors[name] for item in stored])
+            self._vector_index(name, matrix.shape[1]).upsert(ids, matrix)
+        self._lexical.upsert({item.incident.id: f"{item.incident.title}\n{item.prose}" for item in stored})
+        for item in stored:
+            self._root_cause_lexical[item.incident.id] = item.incident.root_cause or item.prose
 
     def delete(self, incident_id: str) -> bool:
         """Remove an incident (and its embeddings and feedback); False when it was not stored."""
-        raise NotImplementedError
+        with self._lock:
+            deleted = self.store.delete(incident_id)
+            if self._vectors is not None and self._lexical is not None:
+                for index in self._vectors.values():
+                    index.remove(incident_id)
+                self._lexical.remove(incident_id)
+                self._root_cause_lexical.pop(incident_id, None)
+        return deleted
 
     def ensure_seeded(self, folder: str | Path | None = None) -> ImportReport | None:
         """Import the shipped example corpus (default data/incidents) when the store is empty."""
-        raise NotImplementedError
+        if self.count() > 0:
+            return None
+        from reviewer.resources import example_corpus_dir
+
+        folder = Path(folder) if folder is not None else example_corpus_dir()
+        if not folder.is_dir():
+            log.warning("no example corpus at %s", folder)
+            return None
+        return self.import_paths([folder])
 
     def feedback(self, incident_id: str, other_id: str, *, verdict: str = "not_similar") -> None:
         """Remember that `other_id` is not similar to `incident_id` (both orders); never suggested again.
 
         `incident_id` may also be a draft's key (see `draft_key`) for drafts not stored.
         """
-        raise NotImplementedError
+        if verdict != "not_similar":
+            raise CorpusError(f"unknown feedback {verdict!r}; the one verdict is not_similar")
+        if not incident_id or not other_id or incident_id == other_id:
+            raise CorpusError("feedback needs two different ids")
+        if self.store.get(other_id, with_text=False) is None:
+            raise CorpusError(f"no incident {other_id!r} in the corpus")
+        self.store.add_feedback(incident_id, other_id, verdict)
 
-    # -- reading ---------------------------------------------------------------------------
+    # -- reading -----------------------------------------------------------------------------
     def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None:
-        raise NotImplementedError
+        return self.store.get(incident_id, with_text=with_text)
 
     def list(self, filters: IncidentFilters | None = None, *, offset: int = 0, limit: int = 50) -> Page:
         """Incidents newest first, filtered; `total` counts every match, not only this page."""
-        raise NotImplementedError
+        if offset < 0 or not 1 <= limit <= MAX_PAGE:
+            raise CorpusError(f"offset must be ≥ 0 and limit from 1 to {MAX_PAGE}")
+        items, total = self.store.list(filters, offset, limit)
+        return Page(items=items, total=total, offset=offset, limit=limit)
 
     def count(self) -> int:
-        raise NotImplementedError
+        return self.store.count()
 
     def similar(self, text: str | None = None, *, incident_id: str | None = None, k: int = 5,
-                filters: IncidentFilters | None = None) -> list[SimilarMatch]:
+                filters: IncidentFilters | None = None, draft_key: str | None = None) -> list[SimilarMatch]:
         """The k past incidents most similar to a text (a draft postmortem) or a stored incident.
 
         Dense similarity per field (root cause, summary, whole text) fused with a lexical (BM25)
         ranking and the root-cause category by reciprocal rank fusion; each match says which
-        sections matched and which root-cause terms are shared. Pairs marked "not similar" and
-        the incident itself are left out.
+        sections matched and which root-cause terms are shared. Pairs marked "not similar"
+        (with the incident, or with `draft_key` for a draft) and the incident itself are left out.
         """
-        raise NotImplementedError
+        if (text is None) == (incident_id is None):
+            raise CorpusError("give either a text or an incident id")
+        if not 1 <= k <= MAX_K:
+            raise CorpusError(f"k must be from 1 to {MAX_K}")
+        query = self._query_for_id(incident_id) if incident_id is not None else self._query_for_text(text or "")
+        return self._rank(query, k, filters, feedback_key=incident_id or draft_key)
 
-    def root_causes(self, since: date | None = None, *, min_count: int = 2) -> list[RootCauseGroup]:
-        """Incidents grouped by recurring root cause, largest groups first."""
-        raise NotImplementedError
+    def _query_for_text(self, text: str) -> _Query:
+        if not text.strip():
+            raise CorpusError("the text to compare is empty")
+        try:
+            incident, prose = extract(IncidentRecord(id="query", text=text))
+        except BadRecord as exc:
+            raise CorpusError(str(exc)) from None
+        texts = field_texts(incident, prose)
+        unique = list(dict.fromkeys(texts.values()))
+        encoded = self.embedder.encode(unique)
+        vectors = {name: encoded[unique.index(texts[name])] for name in EMBEDDED_FIELDS}
+        root_cause = incident.root_cause or prose
+        probabilities = None
+        if incident.category:
+            probabilities = np.zeros(len(ROOT_CAUSE_CATEGORIES), dtype=np.float32)
+            probabilities[ROOT_CAUSE_CATEGORIES.index(incident.category)] = 1.0
+        else:
+            found = self._category_probabilities([incident.root_cause or incident.summary or prose])
+            probabilities = found[0] if found is not None else None
+        return _Query(vectors=vectors, text=f"{incident.title}\n{prose}", root_cause_text=root_cause,
+                      category_probabilities=probabilities, exclude=None, date=incident.date)
+
+    def _query_for_id(self, incident_id: str) -> _Query:
+        vectors_by_field, lexical = self._indexes()
+        incident = self.store.get(incident_id, with_text=False)
+        if incident is None:
+            raise CorpusError(f"no incident {incident_id!r} in the corpus")
+        vectors = {name: index.vector(incident_id).copy() for name, index in vectors_by_field.items()
+                   if index.vector(incident_id) is not None}
+        probabilities = None
+        if incident.category:
+            probabilities = np.zeros(len(ROOT_CAUSE_CATEGORIES), dtype=np.float32)
+            probabilities[ROOT_CAUSE_CATEGORIES.index(incident.category)] = 1.0
+        whole = lexical._docs.get(incident_id, incident.title)
+        return _Query(vectors=vectors, text=whole, root_cause_text=self._root_cause_lexical.get(incident_id, whole),
+                      category_probabilities=probabilities, exclude=incident_id, date=incident.date)
+
+    def _rank(self, query: _Query, k: int, filters: IncidentFilters | None, feedback_key: str | None,
+              ) -> list[SimilarMatch]:
+        vectors_by_field, lexical = self._indexes()
+        base = vectors_by_field.get("text")
+        if base is None or len(base) == 0:
+            return []
+        ids = base.ids
+        n = len(ids)
+        allowed = np.ones(n, dtype=bool)
+        if filters is not None and any(getattr(filters, f) for f in ("service", "since", "until", "severity", "category")):
+            keep = self.store.ids(filters)
+            allowed &= np.fromiter((i in keep for i in ids), dtype=bool, count=n)
+        banned = set()
+        if feedback_key:
+            for a, b in self.store.feedback_pairs():
+                if a == feedback_key:
+                    banned.add(b)
+                elif b == feedback_key:
+                    banned.add(a)
+        if query.exclude:
+            banned.add(query.exclude)
+        for banned_id in banned:
+            row = base.row_of(banned_id)
+            if row is not None:
+                allowed[row] = False
+        if not allowed.any():
+            return []
+
+        # Every ranking as a score per row of the "text" index.
+        field_scores: dict[str, np.ndarray] = {}
+        for name in EMBEDDED_FIELDS:
+            index = vectors_by_field.get(name)
+            if index is None or name not in query.vectors:
+                continue
+            scores = index.scores(query.vectors[name])
+            if index.ids != ids:  # same ids, other order (after deletes): align to the "text" index
+                position = np.fromiter((index.row_of(i) for i in ids), dtype=np.int64, count=n)
+                scores = scores[position]
+            field_scores[name] = scores
+        rankings: list[tuple[float, np.ndarray]] = []
+        weights = self.weights
+        for name in EMBEDDED_FIELDS:
+            if name in field_scores and getattr(weights, name) > 0:
+                rankings.append((getattr(weights, name), field_scores[name]))
+        if weights.lexical > 0 and len(lexical):
+            lexical_scores = lexical.scores(query.text)
+            lexical_ids = lexical.ids
+            if lexical_ids != ids:
+                where = {i: r for r, i in enumerate(lexical_ids)}
+                lexical_scores = np.array([lexical_scores[where[i]] if i in where else 0.0 for i in ids], dtype=np.float32)
+            rankings.append((weights.lexical, lexical_scores))
+        categories: list[str | None] = []
+        if weights.category > 0 and query.category_probabilities is not None:
+            stored = self.store.get_many(ids) if n <= 50_000 else {}
+            categories = [stored[i].category if i in stored else None for i in ids]
+            column = {c: j for j, c in enumerate(ROOT_CAUSE_CATEGORIES)}
+            category_scores = np.array([query.category_probabilities[column[c]] if c in column else 0.0
+                                        for c in categories], dtype=np.float32)
+            # Ties inside a category are broken by the whole-text similarity.
+            tie_break = field_scores.get("text", np.zeros(n, dtype=np.float32))
+            rankings.append((weights.category, category_scores + 1e-3 * tie_break))
+
+        fused = np.zeros(n, dtype=np.float64)
+        for weight, scores in rankings:
+            order = np.argsort(-np.where(allowed, scores, -np.inf), kind="stable")
+            ranks = np.empty(n, dtype=np.float64)
+            ranks[order] = np.arange(1, n + 1)
+            fused += weight / (RRF_K + ranks)
+        best_possible = sum(weight / (RRF_K + 1) for weight, _ in rankings) or 1.0
+        fused[~allowed] = -np.inf
+        top = np.argsort(-fused, kind="stable")[:k]
+        top = [r for r in top if np.isfinite(fused[r])]
+        chosen_ids = [ids[r] for r in top]
+        incidents = self.store.get_many(chosen_ids)
+        query_category = None
+        if query.category_probabilities is not None:
+            query_category = ROOT_CAUSE_CATEGORIES[int(np.argmax(query.category_probabilities))]
+        matches = []
+        for row in top:
+            incident_id = ids[row]
+            incident = incidents.get(incident_id)
+            if incident is None:
+                continue
+            per_field = {name: round(float(scores[row]), 3) for name, scores in field_scores.items()}
+            matches.append(SimilarMatch(
+                incident=incident, score=round(float(fused[row] / best_possible), 3),
+                similarity=max(per_field.values(), default=0.0),
+                reason=self._reason(query, incident, per_field, query_category, lexical)))
+        return matches
+
+    def _reason(self, query: _Query, incident: Incident, per_field: dict[str, float], query_category: str | None,
+                lexical: LexicalIndex) -> MatchReason:
+        ordered = sorted(per_field.items(), key=lambda item: -item[1])
+        sections = [name for name, score in ordered if score >= SECTION_MATCH] or [name for name, _ in ordered[:1]]
+        query_terms = set(terms(query.root_cause_text))
+        incident_terms = set(terms(self._root_cause_lexical.get(incident.id) or incident.root_cause or incident.summary))
+        shared = sorted(query_terms & incident_terms, key=lambda t: (-lexical.idf(t), t))[:6]
+        return MatchReason(sections=sections, shared_terms=shared,
+                           same_category=bool(query_category and incident.category == query_category),
+                           category=incident.category, field_scores=per_field)
+
+    def root_causes(self, since: date | None = None, *, until: date | None = None,
+                    min_count: int = 2) -> list[RootCauseGroup]:
+        """Incidents grouped by recurring root cause, largest groups first (only incidents dated ≥ since)."""
+        vectors_by_field, _ = self._indexes()
+        incidents = self.store.all_incidents(IncidentFilters(since=since, until=until))
+        index = vectors_by_field.get("root_cause")
+
+        def vector_of(incident_id: str) -> np.ndarray | None:
+            return index.vector(incident_id) if index is not None else None
+
+        return grouping.root_cause_groups(incidents, vector_of, min_count=min_count)
 
     def trends(self, filters: IncidentFilters | None = None) -> list[TrendPoint]:
         """Per month: incidents, severity counts, impact minutes, mean time to resolve."""
-        raise NotImplementedError
+        return grouping.trends(self.store.all_incidents(filters))
 
     def recurrence(self, text: str, *, exclude_id: str | None = None) -> Recurrence:
-        """Does this draft's root cause recur? Earlier incidents that share it, and a message."""
-        raise NotImplementedError
+        """Does this draft's root cause recur? Earlier incidents that share it, and a message.
+
+        Earlier: dated before the draft when both have a date. Shared: same root-cause category
+        and root causes close in meaning (or, without a category, closer still).
+        """
+        query = self._query_for_text(text)
+        vectors_by_field, lexical = self._indexes()
+        index = vectors_by_field.get("root_cause")
+        category = (ROOT_CAUSE_CATEGORIES[int(np.argmax(query.category_probabilities))]
+                    if query.category_probabilities is not None else None)
+        if index is None or len(index) == 0:
+            return Recurrence(category=category, label=None, earlier_incident_ids=[], count=0,
+                              message="no earlier incidents in the corpus to compare with")
+        scores = index.scores(query.vectors["root_cause"])
+        candidates = [(index.ids[r], float(scores[r])) for r in np.argsort(-scores)[:200]]
+        stored = self.store.get_many([i for i, _ in candidates])
+        shared: list[Incident] = []
+        for incident_id, similarity in candidates:
+            incident = stored.get(incident_id)
+            if incident is None or incident_id == exclude_id:
+                continue
+            if query.date and incident.date and incident.date >= query.date:
+                continue
+            same = category is not None and incident.category == category
+            if (same and similarity >= RECURRENCE_SAME_CATEGORY) or similarity >= RECURRENCE_NO_CATEGORY:
+                shared.append(incident)
+        shared.sort(key=lambda i: (i.date or date.min, i.id))
+        words = grouping.group_terms([query.root_cause_text] + [i.root_cause or i.summary for i in shared],
+                                     _document_frequency(self._root_cause_lexical.values()),
+                                     max(len(self._root_cause_lexical), 1)) if shared else []
+        label = (category or "root cause") + (": " + ", ".join(words) if words else "")
+        count = len(shared)
+        if count == 0:
+            message = "no earlier incident in the corpus shares this root cause"
+        else:
+            since = min((i.date for i in shared if i.date), default=None)
+            message = (f"{count} earlier incident{'s' if count != 1 else ''} share{'s' if count == 1 else ''} "
+                       f"this root cause ({label})" + (f" since {since.isoformat()}" if since else ""))
+        return Recurrence(category=category, label=label if count else None,
+                          earlier_incident_ids=[i.id for i in shared], count=count, message=message)
+
+
+def _document_frequency(texts: Iterable[str]):
+    from collections import Counter
+
+    frequency: Counter = Counter()
+    for text in texts:
+        frequency.update(set(terms(text)))
+    return frequency
+
+
+@dataclass(frozen=True, slots=True)
+class BadRecordEntry:
+    """A record that could not even be read (bad JSON line, unreadable file): reported as skipped."""
+
+    id: str | None
+    source: str | None
+    reason: str
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterator[IncidentRecord | BadRecordEntry]:
+    """Records from Markdown files, folders (recursively, *.md, *.jsonl) and JSONL files, in a stable order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".markdown", ".jsonl")
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for file in files:
+                yield from _read_file(file)
+        elif path.is_file():
+            yield from _read_file(path)
+        else:
+            yield BadRecordEntry(id=None, source=str(path), reason="no such file or folder")
+
+
+def _read_file(path: Path) -> Iterator[IncidentRecord | BadRecordEntry]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        yield BadRecordEntry(id=None, source=str(path), reason=f"cannot read: {exc.strerror or exc}")
+        return
+    except UnicodeDecodeError as exc:
+        yield BadRecordEntry(id=None, source=str(path), reason=f"not UTF-8 text (byte {exc.start})")
+        return
+    if path.suffix.lower() in (".jsonl", ".json"):
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            source = f"{path}:{number}"
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield BadRecordEntry(id=None, source=source, reason=f"not JSON: {exc.msg} (column {exc.colno})")
+                continue
+            try:
+                yield record_from_mapping(data, source)
+            except BadRecord as exc:
+                yield BadRecordEntry(id=str(data.get("id")) if isinstance(data, dict) and data.get("id") else None,
+                                     source=source, reason=str(exc))
+        return
+    try:
+        yield record_from_markdown(text, str(path), fallback_id=path.stem)
+    except BadRecord as exc:
+        yield BadRecordEntry(id=None, source=str(path), reason=str(exc))
+
+
+__all__ = ["BadRecordEntry", "Corpus", "CorpusError", "SearchWeights", "read_paths", "replace"]

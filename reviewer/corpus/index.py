@@ -1,0 +1,211 @@
+"""In-memory search structures: one normalised float32 matrix per embedded field, and a BM25 index.
+
+Both are rebuilt from the store when a Corpus opens and updated on import/delete, so a
+query never touches the database for ranking.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+# Words every postmortem uses; they say nothing about a root cause.
+GENERIC_WORDS = frozenset("""
+incident incidents outage outages customer customers user users service services issue issues problem problems
+impact impacted affected affecting caused cause causes causing root result resulted resulting team teams time
+minute minutes hour hours day days started start began error errors failed fail failing failure failures
+request requests system systems production prod engineer engineers went back due new one two three number
+also could would still including include includes however later approximately around across within
+""".split())
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | GENERIC_WORDS
+_TOKEN = re.compile(r"[a-z][a-z0-9]+(?:[-_.][a-z0-9]+)*")
+
+
+def normalise_token(token: str) -> str:
+    """A light stemmer: plural and common verb endings folded so "certificates" meets "certificate"."""
+    if len(token) > 5 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def terms(text: str) -> list[str]:
+    """Content words of a text, lower-cased and lightly stemmed, stop words left out."""
+    out = []
+    for token in _TOKEN.findall(text.lower()):
+        if token in STOP_WORDS or len(token) < 3 or token.isdigit():
+            continue
+        token = normalise_token(token)
+        if token not in STOP_WORDS:
+            out.append(token)
+    return out
+
+
+class VectorIndex:
+    """Unit vectors by id in one contiguous float32 matrix; top-k by dot product with argpartition."""
+
+    def __init__(self, dimension: int) -> None:
+        self.dimension = dimension
+        self._matrix = np.zeros((0, dimension), dtype=np.float32)
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The live rows (a view; do not write to it)."""
+        return self._matrix[: self._size]
+
+    @property
+    def ids(self) -> list[str]:
+        return self._ids[: self._size]
+
+    def row_of(self, incident_id: str) -> int | None:
+        return self._row.get(incident_id)
+
+    def vector(self, incident_id: str) -> np.ndarray | None:
+        row = self._row.get(incident_id)
+        return None if row is None else self._matrix[row]
+
+    def upsert(self, ids: list[str], vectors: np.ndarray) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[1] != self.dimension or len(ids) != len(vectors):
+            raise ValueError(f"expected {len(ids)} vectors of dimension {self.dimension}, got {vectors.shape}")
+        with self._lock:
+            new = [i for i in dict.fromkeys(ids) if i not in self._row]
+            needed = self._size + len(new)
+            if needed > len(self._matrix):
+                # Grow geometrically so that importing one by one stays linear.
+                grown = np.zeros((max(needed, 2 * len(self._matrix), 64), self.dimension), dtype=np.float32)
+                grown[: self._size] = self._matrix[: self._size]
+                self._matrix = grown
+            for incident_id in new:
+                self._row[incident_id] = self._size
+                if self._size < len(self._ids):
+                    self._ids[self._size] = incident_id
+                else:
+                    self._ids.append(incident_id)
+                self._size += 1
+            rows = np.fromiter((self._row[i] for i in ids), dtype=np.int64, count=len(ids))
+            self._matrix[rows] = vectors
+
+    def remove(self, incident_id: str) -> None:
+        with self._lock:
+            row = self._row.pop(incident_id, None)
+            if row is None:
+                return
+            last = self._size - 1
+            if row != last:  # move the last row into the hole
+                moved = self._ids[last]
+                self._matrix[row] = self._matrix[last]
+                self._ids[row] = moved
+                self._row[moved] = row
+            self._size = last
+
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the (unit) query with every row."""
+        return self.matrix @ np.asarray(query, dtype=np.float32)
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The k best (id, cosine) pairs, best first; `allowed` is a boolean row mask."""
+        scores = self.scores(query)
+        return top_k(scores, k, self.ids, allowed)
+
+
+def top_k(scores: np.ndarray, k: int, ids: list[str], allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+    n = len(scores)
+    if n == 0 or k <= 0:
+        return []
+    if allowed is not None:
+        scores = np.where(allowed, scores, -np.inf)
+    k = min(k, n)
+    best = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+    best = best[np.argsort(-scores[best], kind="stable")]
+    return [(ids[i], float(scores[i])) for i in best if np.isfinite(scores[i])]
+
+
+class LexicalIndex:
+    """Okapi BM25 over the documents' words, as one sparse matrix of per-term weights.
+
+    Rebuilt lazily after a change (a vocabulary is global); scoring a query is a sparse
+    column sum, so it stays fast on large corpora.
+    """
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self._docs: dict[str, str] = {}
+        self._dirty = True
+        self._lock = threading.Lock()
+        self._ids: list[str] = []
+        self._vocabulary: dict[str, int] = {}
+        self._weights: sparse.csc_matrix | None = None
+        self._idf: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def upsert(self, docs: dict[str, str]) -> None:
+        with self._lock:
+            self._docs.update(docs)
+            self._dirty = True
+
+    def remove(self, incident_id: str) -> None:
+        with self._lock:
+            if self._docs.pop(incident_id, None) is not None:
+                self._dirty = True
+
+    def _build(self) -> None:
+        ids = sorted(self._docs)
+        if not ids:
+            self._ids, self._vocabulary, self._weights, self._idf = [], {}, None, None
+            self._dirty = False
+            return
+        vectorizer = CountVectorizer(analyzer=terms)
+        counts = vectorizer.fit_transform([self._docs[i] for i in ids]).tocsr().astype(np.float32)
+        n = counts.shape[0]
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        average = lengths.mean() or 1.0
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        # BM25 term weight per (document, term): idf · tf(k1+1) / (tf + k1(1 − b + b·len/avg)).
+        norm = self.k1 * (1 - self.b + self.b * lengths / average)
+        row_of_entry = np.repeat(np.arange(n), np.diff(counts.indptr))
+        tf = counts.data
+        counts.data = idf[counts.indices] * tf * (self.k1 + 1) / (tf + norm[row_of_entry])
+        self._ids, self._vocabulary = ids, vectorizer.vocabulary_
+        self._weights, self._idf = counts.tocsc(), idf
+        self._dirty = False
+
+    def _ready(self) -> None:
+        with self._lock:
+            if self._dirty:
+                self._build()
+
+    @property
+    def ids(self) -> list[str]:
+        self._ready()
+        return self._ids
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of the query against every document, in `ids` order."""
+        self._ready()
+        if self._weights is None:
+            return np.zeros(0, dtype=np.float32)
+        columns = [self._vocabulary[t] for t in dict.fromkeys(terms(query)) if t in self._vocabulary]
+        if not columns:
+            return np.zeros(len(self._ids), dtype=np.float32)
+        return np.asarray(self._weights[:, columns].sum(axis=1)).ravel()
+
+    def idf(self, term: str) -> float:
+        self._ready()
+        column = self._vocabulary.get(term)
+        return float(self._idf[column]) if column is not None and self._idf is not None else 0.0

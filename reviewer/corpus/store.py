@@ -1,0 +1,341 @@
+"""Where incidents live: SQLAlchemy 2 tables behind one `Store` interface.
+
+The embedded default is a SQLite file in the user's data directory; any SQLAlchemy URL
+works (PMREVIEW_DATABASE_URL). Vectors are stored as float32 bytes next to the model name
+that made them; search runs on in-memory matrices (see `reviewer.corpus.index`), so a
+PostgreSQL + pgvector store can be added later as another implementation of this interface
+without touching the service.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from reviewer.corpus.errors import CorpusError
+from reviewer.corpus.types import ActionItemState, Incident, IncidentFilters
+
+SCHEMA_VERSION = "1"
+
+
+def default_url() -> str:
+    """PMREVIEW_DATABASE_URL, else a SQLite file in the user's data directory."""
+    url = os.environ.get("PMREVIEW_DATABASE_URL")
+    if url:
+        return url
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("pmreview", appauthor=False))
+    return f"sqlite:///{folder / 'corpus.sqlite3'}"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class IncidentRow(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    date: Mapped[date | None] = mapped_column(Date, index=True)
+    severity: Mapped[str | None] = mapped_column(String(64))
+    severity_level: Mapped[int | None] = mapped_column(Integer, index=True)
+    category: Mapped[str | None] = mapped_column(String(32), index=True)
+    category_source: Mapped[str | None] = mapped_column(String(16))
+    owner: Mapped[str | None] = mapped_column(String(256))
+    services: Mapped[list] = mapped_column(JSON, default=list)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    prose: Mapped[str] = mapped_column(Text, default="")  # the whole document's prose, for the lexical index
+    text: Mapped[str] = mapped_column(Text)
+    action_items: Mapped[list] = mapped_column(JSON, default=list)
+    metrics: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ServiceRow(Base):
+    """One row per (incident, service), so that the service filter is an indexed lookup."""
+
+    __tablename__ = "incident_services"
+
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    service: Mapped[str] = mapped_column(String(256), primary_key=True, index=True)
+
+
+class EmbeddingRow(Base):
+    __tablename__ = "embeddings"
+
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    model: Mapped[str] = mapped_column(String(256))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FeedbackRow(Base):
+    """A pair marked "not similar"; stored once with the two ids in sorted order."""
+
+    __tablename__ = "feedback"
+
+    first_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    second_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MetaRow(Base):
+    __tablename__ = "corpus_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+@dataclass(slots=True)
+class StoredItem:
+    """What one import writes for one incident, in one transaction with the others of its batch."""
+
+    incident: Incident
+    prose: str
+    content_hash: str
+    vectors: dict[str, np.ndarray]  # field → unit vector
+    model: str
+
+
+def _metrics_to_json(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in metrics.items()}
+
+
+def _metrics_from_json(metrics: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in (metrics or {}).items():
+        if k in ("started", "detected", "mitigated", "resolved") and isinstance(v, str):
+            try:
+                v = datetime.fromisoformat(v)
+            except ValueError:
+                v = None
+        out[k] = v
+    return out
+
+
+def _row_to_incident(row: IncidentRow, with_text: bool) -> Incident:
+    return Incident(
+        id=row.id, title=row.title, date=row.date, severity=row.severity, severity_level=row.severity_level,
+        services=list(row.services or []), tags=list(row.tags or []), category=row.category,
+        category_source=row.category_source, summary=row.summary, root_cause=row.root_cause,
+        resolution=row.resolution,
+        action_items=[ActionItemState(text=a.get("text", ""), owner=a.get("owner"), ticket=a.get("ticket"),
+                                      due=date.fromisoformat(a["due"]) if a.get("due") else None, done=a.get("done"))
+                      for a in row.action_items or []],
+        metrics=_metrics_from_json(row.metrics), owner=row.owner, text=row.text if with_text else None,
+        source=row.source, updated_at=row.updated_at)
+
+
+class SqlStore:
+    """The SQLAlchemy store (SQLite by default; any SQLAlchemy dialect with JSON support)."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError:
+            raise CorpusError(f"{self.url!r} is not a database URL (e.g. sqlite:///path/corpus.sqlite3)") from None
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite and parsed.database not in (None, "", ":memory:"):
+            try:
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CorpusError(f"cannot create the folder for {parsed.database}: {exc.strerror or exc}") from None
+        try:
+            kwargs: dict[str, Any] = {}
+            if self.is_sqlite:
+                kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+                if parsed.database in (None, "", ":memory:"):
+                    from sqlalchemy.pool import StaticPool
+
+                    kwargs["poolclass"] = StaticPool  # one shared in-memory database, not one per connection
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except (ArgumentError, SQLAlchemyError, ImportError) as exc:
+            raise CorpusError(f"cannot open the store {self.url!r}: {exc}") from None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            Base.metadata.create_all(self.engine)
+            with Session(self.engine) as session:
+                version = session.get(MetaRow, "schema_version")
+                if version is None:
+                    session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
+                    session.commit()
+                elif version.value != SCHEMA_VERSION:
+                    raise CorpusError(f"the store {self.url} has schema version {version.value}; "
+                                      f"this pmreview reads version {SCHEMA_VERSION}")
+        except SQLAlchemyError as exc:
+            raise CorpusError(f"cannot use the store {self.url}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing ---------------------------------------------------------------------------
+    def hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, set[str]]]:
+        """For stored ids: the content hash and the models of its stored vectors."""
+        if not ids:
+            return {}
+        with Session(self.engine) as session:
+            rows = session.execute(select(IncidentRow.id, IncidentRow.content_hash).where(IncidentRow.id.in_(ids))).all()
+            models = session.execute(select(EmbeddingRow.incident_id, EmbeddingRow.model)
+                                     .where(EmbeddingRow.incident_id.in_(ids))).all()
+        out = {row.id: (row.content_hash, set()) for row in rows}
+        for incident_id, model in models:
+            if incident_id in out:
+                out[incident_id][1].add(model)
+        return out
+
+    def write(self, items: Iterable[StoredItem]) -> None:
+        """Insert or replace these incidents and their vectors, all in one transaction."""
+        with Session(self.engine) as session, session.begin():
+            for item in items:
+                inc = item.incident
+                session.execute(delete(ServiceRow).where(ServiceRow.incident_id == inc.id))
+                session.execute(delete(EmbeddingRow).where(EmbeddingRow.incident_id == inc.id))
+                session.merge(IncidentRow(
+                    id=inc.id, title=inc.title, date=inc.date, severity=inc.severity,
+                    severity_level=inc.severity_level, category=inc.category, category_source=inc.category_source,
+                    owner=inc.owner, services=inc.services, tags=inc.tags, summary=inc.summary,
+                    root_cause=inc.root_cause, resolution=inc.resolution, prose=item.prose, text=inc.text or "",
+                    action_items=[a.to_dict() for a in inc.action_items], metrics=_metrics_to_json(inc.metrics),
+                    source=inc.source, content_hash=item.content_hash,
+                    updated_at=inc.updated_at or datetime.now(timezone.utc)))
+                session.flush()  # the incident row first: services and vectors refer to it
+                for service in dict.fromkeys(inc.services):
+                    session.add(ServiceRow(incident_id=inc.id, service=service))
+                for name, vector in item.vectors.items():
+                    session.add(EmbeddingRow(incident_id=inc.id, field=name, model=item.model,
+                                             vector=np.asarray(vector, dtype=np.float32).tobytes()))
+
+    def delete(self, incident_id: str) -> bool:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(ServiceRow).where(ServiceRow.incident_id == incident_id))
+            session.execute(delete(EmbeddingRow).where(EmbeddingRow.incident_id == incident_id))
+            session.execute(delete(FeedbackRow).where(or_(FeedbackRow.first_id == incident_id,
+                                                          FeedbackRow.second_id == incident_id)))
+            deleted = session.execute(delete(IncidentRow).where(IncidentRow.id == incident_id)).rowcount
+        return bool(deleted)
+
+    def add_feedback(self, first_id: str, second_id: str, verdict: str) -> None:
+        a, b = sorted((first_id, second_id))
+        with Session(self.engine) as session, session.begin():
+            session.merge(FeedbackRow(first_id=a, second_id=b, verdict=verdict, created_at=datetime.now(timezone.utc)))
+
+    def feedback_pairs(self) -> set[tuple[str, str]]:
+        with Session(self.engine) as session:
+            return {(r.first_id, r.second_id) for r in session.execute(select(FeedbackRow.first_id, FeedbackRow.second_id))}
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None:
+        with Session(self.engine) as session:
+            row = session.get(IncidentRow, incident_id)
+            return _row_to_incident(row, with_text) if row is not None else None
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, Incident]:
+        if not ids:
+            return {}
+        with Session(self.engine) as session:
+            rows = session.scalars(select(IncidentRow).where(IncidentRow.id.in_(list(ids)))).all()
+            return {row.id: _row_to_incident(row, False) for row in rows}
+
+    def _filtered(self, statement, filters: IncidentFilters | None):
+        if filters is None:
+            return statement
+        if filters.service:
+            statement = statement.where(IncidentRow.id.in_(
+                select(ServiceRow.incident_id).where(ServiceRow.service == filters.service)))
+        if filters.since:
+            statement = statement.where(IncidentRow.date >= filters.since)
+        if filters.until:
+            statement = statement.where(IncidentRow.date <= filters.until)
+        if filters.severity:
+            from reviewer.document.metadata import severity_level
+
+            level = severity_level(filters.severity)
+            statement = statement.where(IncidentRow.severity_level == level if level is not None
+                                        else func.lower(IncidentRow.severity) == filters.severity.lower())
+        if filters.category:
+            statement = statement.where(IncidentRow.category == filters.category)
+        return statement
+
+    def list(self, filters: IncidentFilters | None, offset: int, limit: int) -> tuple[list[Incident], int]:
+        with Session(self.engine) as session:
+            total = session.scalar(self._filtered(select(func.count(IncidentRow.id)), filters)) or 0
+            rows = session.scalars(self._filtered(select(IncidentRow), filters)
+                                   .order_by(IncidentRow.date.desc().nulls_last(), IncidentRow.id)
+                                   .offset(offset).limit(limit)).all()
+            return [_row_to_incident(r, False) for r in rows], total
+
+    def ids(self, filters: IncidentFilters | None) -> set[str]:
+        with Session(self.engine) as session:
+            return set(session.scalars(self._filtered(select(IncidentRow.id), filters)))
+
+    def count(self) -> int:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count(IncidentRow.id))) or 0
+
+    def all_incidents(self, filters: IncidentFilters | None = None) -> list[Incident]:
+        with Session(self.engine) as session:
+            rows = session.scalars(self._filtered(select(IncidentRow), filters).order_by(IncidentRow.id)).all()
+            return [_row_to_incident(r, False) for r in rows]
+
+    def lexical_texts(self) -> list[tuple[str, str, str]]:
+        """(id, whole prose with title, root-cause text) for every incident, for the lexical index."""
+        with Session(self.engine) as session:
+            return [(r.id, f"{r.title}\n{r.prose}", r.root_cause or r.prose)
+                    for r in session.execute(select(IncidentRow.id, IncidentRow.title, IncidentRow.prose,
+                                                    IncidentRow.root_cause).order_by(IncidentRow.id))]
+
+    def vectors(self, field: str, model: str) -> tuple[list[str], np.ndarray | None]:
+        """Every stored vector of this field made by this model: ids and a (n, d) float32 matrix."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(EmbeddingRow.incident_id, EmbeddingRow.vector)
+                                   .where(EmbeddingRow.field == field, EmbeddingRow.model == model)
+                                   .order_by(EmbeddingRow.incident_id)).all()
+        if not rows:
+            return [], None
+        matrix = np.vstack([np.frombuffer(r.vector, dtype=np.float32) for r in rows])
+        return [r.incident_id for r in rows], matrix
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers keep reading while an import writes
+    except Exception:  # noqa: BLE001 - in-memory databases have no WAL; nothing to do
+        pass
+    cursor.close()
