@@ -71,6 +71,13 @@ class SentenceTransformerEmbedder:
                 try:
                     from sentence_transformers import SentenceTransformer
 
+                    try:  # the weight-loading progress bar is noise on a user's terminal
+                        from transformers.utils import logging as transformers_logging
+
+                        transformers_logging.disable_progress_bar()
+                    except ImportError:
+                        pass
+
                     _models[self.name] = SentenceTransformer(_model_path(self.name), device="cpu")
                 except ModelUnavailable:
                     raise
