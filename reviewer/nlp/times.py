@@ -469,6 +469,20 @@ def _row_date_written(entry: TimelineEntry) -> bool:
     return bool(entry.time_text and find_dates(entry.time_text, default_year=2000))
 
 
+def leading_date(doc: Postmortem, entry: TimelineEntry) -> Span | None:
+    """Where a row with no clock time starts with a date ("- 2024-06-21: image removed"), or None."""
+    from reviewer.document.timeexpr import find_dates
+
+    if entry.time_span is not None and entry.time_text:
+        found = find_dates(entry.time_text, entry.time_span.start, default_year=entry.day.year if entry.day else 2000)
+        return found[0][1] if found else None
+    head = doc.text[entry.span.start : min(entry.span.end, entry.span.start + 60)]
+    found = find_dates(head, entry.span.start, default_year=entry.day.year if entry.day else 2000)
+    if found and len(head[: found[0][1].start - entry.span.start].strip("-*+•#|[( \t")) == 0:
+        return found[0][1]
+    return None
+
+
 def _uses_meridiem(doc: Postmortem) -> bool:
     return any(e.clock is not None and e.clock.meridiem for e in doc.timeline)
 
@@ -492,7 +506,7 @@ def resolve_rows(doc: Postmortem) -> list[ResolvedRow]:
             previous, shift = None, timedelta(0)
         day = entry.day
         if entry.clock is None:
-            if day is None or not _row_date_written(entry):
+            if day is None or leading_date(doc, entry) is None:
                 rows.append(ResolvedRow(index, entry, None, day is not None, sequence=sequence))
                 continue
             row = ResolvedRow(index, entry, datetime(day.year, day.month, day.day), True, date_only=True,
