@@ -1,0 +1,128 @@
+"""What several output formats share: paths, severity counts, text that is safe to emit."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from reviewer.findings import Severity
+
+if TYPE_CHECKING:
+    from reviewer.review import Review
+
+STDIN_PATH = "-"
+
+# Python strings may carry lone surrogates (text built in memory, not read from UTF-8);
+# they cannot be encoded, so every format replaces them before it emits anything.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 and C1 control characters but tab and newline: on a terminal they could move the
+# cursor or recolour the screen (a document could carry ESC sequences).
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def display_path(review: Review) -> str:
+    """The path as the user gave it; '-' for stdin."""
+    return review.path if review.path else STDIN_PATH
+
+
+def uri_path(path: str) -> str:
+    """A path for formats that want forward slashes, relative to the working folder when it is inside it."""
+    if path == STDIN_PATH:
+        return path
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            relative = path
+        if not relative.startswith(".."):
+            path = relative
+    path = path.replace(os.sep, "/") if os.sep != "/" else path
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def is_relative(path: str) -> bool:
+    return not (os.path.isabs(path) or PurePath(path).is_absolute() or re.match(r"^[A-Za-z]:[/\\]", path))
+
+
+def safe_text(text: str) -> str:
+    """Text that can be encoded as UTF-8: lone surrogates become U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if text else text
+
+
+def terminal_text(text: str) -> str:
+    """Text safe to print on a terminal: control characters (ESC, …) shown as U+FFFD."""
+    return _TERMINAL_CONTROL.sub("\ufffd", safe_text(text))
+
+
+def one_line(text: str) -> str:
+    """Text on one line (for a message quoted in a one-line format)."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts over every file of a run."""
+
+    files: int
+    errored: int
+    findings: int
+    errors: int
+    warnings: int
+    suggestions: int
+    suppressed: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"files": self.files, "errored": self.errored, "findings": self.findings, "errors": self.errors,
+                "warnings": self.warnings, "suggestions": self.suggestions, "suppressed": self.suppressed}
+
+
+def summarize(reviews: Sequence[Review]) -> Summary:
+    counts = {severity: 0 for severity in Severity}
+    for review in reviews:
+        for finding in review.findings:
+            counts[finding.severity] += 1
+    return Summary(files=len(reviews), errored=sum(1 for r in reviews if r.error),
+                   findings=sum(counts.values()), errors=counts[Severity.ERROR], warnings=counts[Severity.WARNING],
+                   suggestions=counts[Severity.SUGGESTION], suppressed=sum(r.suppressed or 0 for r in reviews))
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def jsonable(value: Any) -> Any:
+    """A value json.dumps can write as strict JSON: no NaN/Infinity, no lone surrogates, no objects.
+
+    Facts come from many modules; one that returns a date or a model must not break the report.
+    """
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, dict):
+        return {safe_text(str(jsonable(k))): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return [jsonable(v) for v in items]
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return jsonable(dump(mode="json"))
+    return safe_text(str(value))
