@@ -333,7 +333,9 @@ def _is_date_or_time(title: str) -> bool:
 
 def _mark_quoted_sections(sections: list[Section], blocks: list[ProseBlock]) -> None:
     """Blocks under a "Chat logs" / "Slack thread" heading are evidence, not the author's voice."""
-    quoted = [s.span for s in sections[1:] if _QUOTED_SECTION.search(s.title) and s.kind in (SectionKind.UNKNOWN, SectionKind.SUPPORTING_INFO)]
+    # Not the document title: "# Elasticsearch no longer receiving logs" is the whole incident.
+    quoted = [s.span for s in sections[1:] if s.level >= 2 and _QUOTED_SECTION.search(s.title)
+              and s.kind in (SectionKind.UNKNOWN, SectionKind.SUPPORTING_INFO)]
     if not quoted:
         return
     for block in blocks:

@@ -161,13 +161,29 @@ def _past_event_adverb(token) -> bool:
         head = head.head
     if head.pos_ not in ("VERB", "AUX"):
         return False
-    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODALS for c in head.children):
+    # "deployed and run in advance": the auxiliaries hang on the first verb of the pair.
+    governors = [head, head.head] if head.dep_ == "conj" else [head]
+    auxiliaries = [c for g in governors for c in g.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in _MODALS for c in auxiliaries):
         return False
     if head.tag_ == "VBD":
         return True
     if head.tag_ == "VBN":
-        return any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "had", "been") for c in head.children)
+        if head.dep_ in ("amod", "acl"):
+            return True  # "a token with recently elevated scopes"
+        return any(c.lower_ in ("was", "were", "had", "been") for c in auxiliaries)
     return False
+
+
+_NEAR_CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?!\d)|(?<![\w.])(?:1[0-2]|0?[1-9])\s?[ap]\.?\s?m\b", re.I)
+
+
+def _clock_nearby(text: str, start: int, end: int) -> bool:
+    """A clock time right next to a relative day word gives it an anchor."""
+    before = text[max(0, start - 14) : start]
+    after = text[end : end + 14]
+    return bool(_NEAR_CLOCK.search(before) and re.search(r"\d[^,;.\n]*$", before)) or bool(
+        re.match(r"\s*(?:at|,)?\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d", after))
 
 
 def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[VagueTime]:
@@ -191,7 +207,7 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
         if spacy_doc is not None:
             for m in _ADVERB_WORDS.finditer(text):
                 tokens = _tokens_at(spacy_doc, m.start(), m.end())
-                if tokens and _past_event_adverb(tokens[-1] if tokens[0].lower_ == "in" else tokens[0]):
+                if tokens and _past_event_adverb(tokens[0]):
                     candidates.append((m.start(), m.end(), "relative"))
             for ent in spacy_doc.ents:
                 if ent.label_ == "TIME" and _DAYPART_WORDS.search(ent.text) and not re.search(r"\d", ent.text):
@@ -212,6 +228,8 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
                 tokens = _tokens_at(spacy_doc, start, end)
                 if tokens and _future_or_modal(tokens[0]):
                     continue
+            if kind == "relative" and _clock_nearby(text, start, end):
+                continue  # "18:00 UTC yesterday", "the day before at 10:02": anchored to a clock time
             span = block.original_span(start, end)
             if any(c.covers(span) for c in doc.code_spans):
                 continue

@@ -1,0 +1,150 @@
+"""Time dimension on the labelled real documents in ../shared/eval: prints tables.
+
+    .venv/bin/python benchmarks/bench_time.py [--eval ../shared/eval] [--verbose]
+
+1. Vague times (PM301's detector) against the `time` layer of labels/fulltext_labels.jsonl.
+   A finding matches a labelled span when they overlap. `vague` spans should be flagged
+   (recall); a finding counts as a false positive when it overlaps a `precise` or `duration`
+   span, or no labelled span at all (every time expression in these documents is labelled);
+   findings that only overlap `hedged`, `date-only` or `quoted` spans are not counted.
+2. Time zone: the detected zone against each document's `tz_declared` / `tz`.
+3. Out-of-order timeline rows against `out_of_order_real` (quoted by their time).
+
+Targets: precision ≥ 0.9 and recall ≥ 0.85 on vague times, zone right on ≥ 90% of documents,
+every real out-of-order row found and no false one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reviewer.document import parse  # noqa: E402
+from reviewer.nlp.analysis import Analyzer  # noqa: E402
+from reviewer.nlp.pipeline import load_pipeline  # noqa: E402
+from reviewer.nlp.times import canonical_zone, detect_zone, resolve_rows, same_zone, vague_times  # noqa: E402
+
+NOT_COUNTED = {"hedged", "date-only", "quoted"}
+# Names the labels use for a zone that the detector writes as an abbreviation.
+ZONE_ALIASES = {"EASTERN": "ET", "PACIFIC": "PT", "CENTRAL": "CT"}
+
+
+def zone_matches(found: str | None, expected: str | None) -> bool:
+    if found is None or expected is None:
+        return found is None and expected is None
+    a = ZONE_ALIASES.get(canonical_zone(found).upper(), canonical_zone(found).upper())
+    b = ZONE_ALIASES.get(canonical_zone(expected).upper(), canonical_zone(expected).upper())
+    return a == b or (same_zone(a, b) and a[:1] == b[:1])
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"))
+    parser.add_argument("--verbose", action="store_true", help="list every miss and false positive")
+    args = parser.parse_args()
+    eval_dir = Path(args.eval)
+    labels_path = eval_dir / "labels" / "fulltext_labels.jsonl"
+    if not labels_path.is_file():
+        print(f"no labels at {labels_path}", file=sys.stderr)
+        return 2
+    spans: dict[str, list[dict]] = defaultdict(list)
+    facts: dict[str, dict] = {}
+    for line in labels_path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["layer"] == "time":
+            spans[record["doc"]].append(record)
+        elif record["layer"] == "doc":
+            facts[record["doc"]] = record
+
+    analyzer = Analyzer(load_pipeline())
+    tp = fp = fn = ignored = 0
+    zone_right = zone_total = 0
+    ooo_found = ooo_expected = ooo_false = 0
+    rows_out = []
+    misses: list[str] = []
+    for name in sorted(facts):
+        path = eval_dir / "fulltext" / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        doc = parse(text)
+        analysis = analyzer.analyze(doc)
+        found = [(v.span.start, v.span.end, v.text) for v in vague_times(doc, analysis)]
+        labelled = spans.get(name, [])
+        d_tp = d_fp = d_fn = 0
+        for record in labelled:
+            if record["label"] == "vague":
+                if any(overlaps((s, e), (record["start"], record["end"])) for s, e, _ in found):
+                    d_tp += 1
+                else:
+                    d_fn += 1
+                    misses.append(f"  miss  {name[:40]}: {record['text']!r}")
+        for s, e, written in found:
+            hits = [r["label"] for r in labelled if overlaps((s, e), (r["start"], r["end"]))]
+            if "vague" in hits:
+                continue
+            if hits and all(h in NOT_COUNTED for h in hits):
+                ignored += 1
+                continue
+            d_fp += 1
+            misses.append(f"  false {name[:40]}: {written!r} ({', '.join(hits) or 'unlabelled'})")
+        tp, fp, fn = tp + d_tp, fp + d_fp, fn + d_fn
+
+        expected_zone = facts[name].get("tz") if facts[name].get("tz_declared") else None
+        zone = detect_zone(doc).zone
+        right = zone_matches(zone, expected_zone)
+        zone_total += 1
+        zone_right += right
+        if not right:
+            misses.append(f"  zone  {name[:40]}: found {zone}, labelled {expected_zone}")
+
+        expected_rows = list(facts[name].get("out_of_order_real") or [])
+        flagged = [r.entry.time_text for r in resolve_rows(doc) if r.out_of_order]
+        remaining = list(flagged)
+        matched = 0
+        for want in expected_rows:
+            hit = next((f for f in remaining if want in f or f in want), None)
+            if hit is not None:
+                remaining.remove(hit)
+                matched += 1
+            else:
+                misses.append(f"  order {name[:40]}: missed out-of-order row {want!r}")
+        for extra in remaining:
+            misses.append(f"  order {name[:40]}: false out-of-order row {extra!r}")
+        ooo_found += matched
+        ooo_expected += len(expected_rows)
+        ooo_false += len(remaining)
+        rows_out.append((name, d_tp, d_fp, d_fn, zone, expected_zone, right, len(expected_rows), matched, len(remaining)))
+
+    print(f"{'document':52} {'vague tp':>8} {'fp':>3} {'fn':>3}  {'zone':>8} {'label':>8}  {'ooo':>3} {'found':>5} {'false':>5}")
+    for name, d_tp, d_fp, d_fn, zone, expected_zone, right, n_ooo, matched, false in rows_out:
+        print(f"{name[:52]:52} {d_tp:>8} {d_fp:>3} {d_fn:>3}  {str(zone):>8} {str(expected_zone):>8}{' ' if right else '!'} "
+              f"{n_ooo:>3} {matched:>5} {false:>5}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    print()
+    print(f"{'measure':40} {'value':>8} {'target':>8}")
+    print(f"{'vague-time precision':40} {precision:>8.3f} {'>= 0.90':>8}   (tp {tp}, fp {fp}; {ignored} on hedged/date-only/quoted spans not counted)")
+    print(f"{'vague-time recall':40} {recall:>8.3f} {'>= 0.85':>8}   (fn {fn})")
+    print(f"{'time zone right':40} {zone_right / zone_total:>8.3f} {'>= 0.90':>8}   ({zone_right}/{zone_total} documents)")
+    print(f"{'real out-of-order rows found':40} {ooo_found:>8} {ooo_expected:>8}")
+    print(f"{'false out-of-order rows':40} {ooo_false:>8} {0:>8}")
+    if args.verbose and misses:
+        print("\n" + "\n".join(misses))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
