@@ -33,7 +33,7 @@ class Fact:
 
 FACTS: dict[str, Fact] = {}
 # Modules that register facts; imported once on first use.
-FACT_MODULES: list[str] = ["reviewer.document.facts", "reviewer.nlp.durations"]
+FACT_MODULES: list[str] = ["reviewer.document.facts", "reviewer.nlp.durations", "reviewer.nlp.metrics"]
 _loaded = False
 
 

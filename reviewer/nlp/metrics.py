@@ -1,0 +1,484 @@
+"""Metrics a postmortem states: severity, durations written in words, quantified impact.
+
+    m = document_metrics(doc, analysis)     # Metrics, computed once per Analysis (Analysis.shared)
+    m.severity, m.impact_minutes, m.time_to_detect_minutes, m.time_to_resolve_minutes
+    m.impact_numbers                        # [ImpactNumber]: "415 jobs were unable to start"
+    m.vague_claims                          # [VagueClaim]: "many users", "a traffic spike"
+
+Everything here is what the author *wrote*: "Time to resolve: 1h 29m", "the outage lasted 47
+minutes", "between 1:46pm and 5:30pm". Durations derived from the timeline are the time
+engineer's (`reviewer.nlp.durations.derive_durations`); the metrics rules compare the two.
+
+Stated durations are found with patterns over each prose block (code and link targets are
+already masked by the parser) and over the front matter. Impact numbers use the spaCy parse:
+a number (a digit, a number word, an ordinal fraction, a percentage, money, entity types
+CARDINAL/PERCENT/MONEY/QUANTITY) attached to, or written just before, a noun for what was
+affected (users, requests, jobs, …) in a sentence that says something went wrong. Resource
+figures ("CPU at 90%", "8000 GB disk") and load ("700 attendees") are not impact.
+
+All positions are 0-based offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from reviewer.document.metadata import normalise_key, severity_level
+from reviewer.document.model import Postmortem, ProseBlock, SectionKind, Span
+from reviewer.document.timeexpr import find_clocks, to_24h
+from reviewer.facts import fact
+
+if TYPE_CHECKING:
+    from reviewer.nlp.analysis import Analysis
+
+# --- durations written in words --------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "half a": 0.5,
+}
+_UNIT_MINUTES = {"s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "m": 1, "min": 1, "minute": 1, "h": 60, "hr": 60,
+                 "hour": 60, "d": 1440, "day": 1440, "w": 10080, "wk": 10080, "week": 10080}
+_NUM = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
+# A unit letter ("1h 28m") only directly after digits; words after a space.
+_UNIT = (r"(?:(?<=\d)(?:d|h|m|s|hrs?|mins?|secs?)(?![A-Za-z])"
+         r"|\s?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)(?![A-Za-z]))")
+_PART = _NUM + r"\s?" + _UNIT
+DURATION = r"(?:" + _PART + r"(?:\s*(?:,\s*|and\s+|&\s*)?" + _PART + r")*)"
+_DURATION_PART = re.compile(r"(?P<n>" + _NUM + r")\s?(?P<u>" + _UNIT + r")", re.I)
+_HEDGE = r"(?:(?:about|around|approximately|approx\.?|roughly|nearly|almost|over|just over|just under|~|some|a total of|exactly)\s*)?"
+
+# (kind, pattern with a group "d" for the duration). Kinds: impact, detect, resolve, mitigate.
+_LABELS = [
+    ("detect", r"(?:time\s+to\s+(?:detect(?:ion)?|acknowledge|notice)|ttd|mttd|detection\s+time)"),
+    ("resolve", r"(?:time\s+to\s+(?:resolve|resolution|recover(?:y)?|restore)|ttr|mttr|resolution\s+time)"),
+    ("mitigate", r"(?:time\s+to\s+(?:repair|mitigate|mitigation)|mitigation\s+time)"),
+    ("impact", r"(?:(?:impact|outage|incident|total|downtime)\s+duration|duration(?:\s+of\s+(?:impact|the\s+outage|downtime))?"
+               r"|(?:total\s+)?downtime|length\s+of\s+(?:the\s+)?outage)"),
+]
+_LABEL_PATTERNS = [(kind, re.compile(r"(?<![\w-])" + label + r"\s*(?:\(\w+\))?\s*[:=|–—-]?\s*(?:was\s+|of\s+)?" + _HEDGE
+                                     + r"(?P<d>" + DURATION + r")", re.I)) for kind, label in _LABELS]
+
+_STATE = (r"(?:unavailable|down|offline|unusable|unreachable|inaccessible|degraded|broken|failing|failed|impacted"
+          r"|affected|disrupted|unable\s+to\s+\w+|could\s*n[o']t\s+\w+|not\s+(?:available|working|accessible))")
+_PROSE_PATTERNS = [
+    ("impact", re.compile(r"\b(?:lasted|lasting|persisted|continued)\s+(?:for\s+)?" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
+    ("impact", re.compile(r"\b" + _STATE + r"\b[^.;:\n]{0,60}?\bfor\s+" + _HEDGE + r"(?P<d>" + DURATION + r")(?!\s+(?:before|after|ago))", re.I)),
+    ("impact", re.compile(r"\b(?:outage|downtime|disruption|degradation|interruption|unavailability)\s+(?:of|lasting)\s+"
+                          + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
+    ("impact", re.compile(r"(?<![\w-])" + _HEDGE + r"(?P<d>" + DURATION + r")\s+(?:of\s+)?(?:total\s+|complete\s+|partial\s+)?"
+                          r"(?:downtime|outage|disruption|service\s+disruption|unavailability)\b", re.I)),
+    ("detect", re.compile(r"\b(?:detected|noticed|spotted|discovered|identified|alerted)\s+(?:within|after|in)\s+"
+                          + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
+    ("detect", re.compile(r"\b(?:unnoticed|undetected)\s+for\s+" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
+    ("detect", re.compile(r"(?P<d>" + DURATION + r")\)?\s+before\s+(?:we|anyone|somebody|someone|it\s+was|the\s+team)\s+"
+                          r"(?:noticed|detected|spotted|was\s+alerted|were\s+alerted)", re.I)),
+    ("resolve", re.compile(r"\b(?:resolved|fixed|restored|recovered|mitigated)\s+(?:in|after|within)\s+" + _HEDGE
+                           + r"(?P<d>" + DURATION + r")", re.I)),
+    ("resolve", re.compile(r"\btook\s+" + _HEDGE + r"(?P<d>" + DURATION + r")\s+to\s+(?:resolve|fix|recover|restore)", re.I)),
+]
+# "lasted nine hours before normal operation was restored": the impact and the resolution.
+_BEFORE_RESTORED = re.compile(r"^\s*before\s+[^.;]{0,50}?\b(?:restored|resolved|recovered|fixed)\b", re.I)
+# "outage of unknown length bounded to at maximum 16 hours": a bound, not a figure.
+_BOUND = re.compile(r"\b(?:at\s+(?:most|maximum|max|least)|up\s+to|unknown|bounded|less\s+than|more\s+than|under)\s*$", re.I)
+# An impact window written in the summary: "between 1:46pm - 5:30pm", "from approximately 10.16 to 11.35".
+_WINDOW = re.compile(r"\b(?:between|from)\s+(?:approximately\s+|about\s+|around\s+|~)?(?P<a>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)"
+                     r"\s*(?:[A-Z]{2,4}\s*)?(?:-|–|—|to|and|until|till)\s*(?:approximately\s+|about\s+|around\s+|~)?"
+                     r"(?P<b>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
+# "started at approximately 10.16, and was fixed by AWS at approximately 11.35"
+_START_END = re.compile(r"\b(?:started|began|begun|commenced)\s+(?:at\s+)?(?:approximately\s+|about\s+|around\s+|~)?"
+                        r"(?P<a>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)[^.;\n]{0,60}?\b(?:fixed|resolved|restored|ended|"
+                        r"recovered|mitigated|stopped)\b[^.;\n]{0,30}?\bat\s+(?:approximately\s+|about\s+|around\s+|~)?"
+                        r"(?P<b>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
+_WINDOW_SECTIONS = {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.UNKNOWN}
+
+
+def parse_duration(text: str) -> float | None:
+    """ "1h 28m", "2d 1h 29m", "47 minutes", "five hours", "2 hours and 2 minutes" → minutes."""
+    total = 0.0
+    found = False
+    for m in _DURATION_PART.finditer(text):
+        number = m.group("n").lower()
+        value = _NUMBER_WORDS.get(number)
+        if value is None:
+            try:
+                value = float(number.replace(",", "."))
+            except ValueError:
+                continue
+        unit = m.group("u").strip().lower().rstrip("s") or "s"
+        unit = {"hr": "hr", "min": "min", "sec": "sec", "wk": "wk"}.get(unit, unit)
+        minutes = _UNIT_MINUTES.get(unit)
+        if minutes is None:
+            continue
+        total += value * minutes
+        found = True
+    return round(total, 1) if found else None
+
+
+@dataclass(slots=True)
+class StatedDuration:
+    kind: str  # "impact" | "detect" | "resolve" | "mitigate"
+    minutes: float
+    text: str  # the duration as written
+    start: int
+    end: int
+    source: str  # "label" ("Time to resolve: 1h 29m") | "prose" | "window" | "front_matter"
+
+
+@dataclass(slots=True)
+class ImpactNumber:
+    text: str  # the number and what it counts: "415 jobs"
+    kind: str  # "count" | "percent" | "money" | "rate"
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class VagueClaim:
+    text: str  # "many users", "a traffic spike"
+    start: int
+    end: int
+    suggestion: str
+
+
+@dataclass
+class Metrics:
+    severity: str | None = None
+    severity_level: int | None = None
+    severity_span: tuple[int, int] | None = None
+    durations: list[StatedDuration] = field(default_factory=list)
+    impact_numbers: list[ImpactNumber] = field(default_factory=list)
+    vague_claims: list[VagueClaim] = field(default_factory=list)
+
+    def first(self, kind: str) -> StatedDuration | None:
+        return next((d for d in self.durations if d.kind == kind), None)
+
+    @property
+    def impact_minutes(self) -> float | None:
+        d = self.first("impact")
+        return d.minutes if d else None
+
+    @property
+    def time_to_detect_minutes(self) -> float | None:
+        d = self.first("detect")
+        return d.minutes if d else None
+
+    @property
+    def time_to_resolve_minutes(self) -> float | None:
+        d = self.first("resolve")
+        return d.minutes if d else None
+
+    @property
+    def time_to_mitigate_minutes(self) -> float | None:
+        d = self.first("mitigate")
+        return d.minutes if d else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "severity_level": self.severity_level,
+            "impact_minutes": self.impact_minutes,
+            "time_to_detect_minutes": self.time_to_detect_minutes,
+            "time_to_mitigate_minutes": self.time_to_mitigate_minutes,
+            "time_to_resolve_minutes": self.time_to_resolve_minutes,
+            "stated_durations": [asdict(d) for d in self.durations],
+            "impact_numbers": [asdict(n) for n in self.impact_numbers],
+            "quantified_impact": bool(self.impact_numbers),
+        }
+
+
+def _skip_block(doc: Postmortem, block: ProseBlock) -> bool:
+    return block.quoted or any(c.covers(block.span) for c in doc.code_spans)
+
+
+def _section_kind(doc: Postmortem, block: ProseBlock) -> SectionKind:
+    section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+    return section.kind if section is not None else SectionKind.UNKNOWN
+
+
+def stated_durations(doc: Postmortem) -> list[StatedDuration]:
+    """Every duration the author states, in document order (labels and front matter first)."""
+    found: list[StatedDuration] = []
+    if doc.front_matter:
+        at = doc.front_matter_span or Span(0, 0)
+        for key, value in doc.front_matter.items():
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                continue
+            line = f"{normalise_key(key).replace('_', ' ')}: {value}"
+            for kind, pattern in _LABEL_PATTERNS:
+                m = pattern.match(line)
+                if m:
+                    minutes = parse_duration(m.group("d"))
+                    if minutes:
+                        found.append(StatedDuration(kind, minutes, m.group("d"), at.start, at.end, "front_matter"))
+                    break
+    taken: list[Span] = []
+    for block in doc.blocks:
+        if _skip_block(doc, block):
+            continue
+        text = block.text
+        for source, patterns in (("label", _LABEL_PATTERNS), ("prose", _PROSE_PATTERNS)):
+            for kind, pattern in patterns:
+                for m in pattern.finditer(text):
+                    if _BOUND.search(text[max(0, m.start("d") - 25) : m.start("d")]):
+                        continue
+                    span = block.original_span(m.start("d"), m.end("d"))
+                    if any(t.start < span.end and span.start < t.end and t != span for t in taken):
+                        continue
+                    minutes = parse_duration(m.group("d"))
+                    if not minutes:
+                        continue
+                    if any(t == span for t in taken) and source == "prose" and kind == "impact":
+                        continue
+                    taken.append(span)
+                    found.append(StatedDuration(kind, minutes, m.group("d"), span.start, span.end, source))
+                    if kind == "impact" and source == "prose" and _BEFORE_RESTORED.match(text[m.end():]):
+                        found.append(StatedDuration("resolve", minutes, m.group("d"), span.start, span.end, source))
+        if _section_kind(doc, block) in _WINDOW_SECTIONS or block.section == 0:
+            for m in [*_WINDOW.finditer(text), *_START_END.finditer(text)]:
+                minutes = _window_minutes(m.group("a"), m.group("b"))
+                if minutes:
+                    span = block.original_span(m.start(), m.end())
+                    found.append(StatedDuration("impact", minutes, m.group(0), span.start, span.end, "window"))
+    front = [d for d in found if d.source == "front_matter"]
+    rest = sorted((d for d in found if d.source != "front_matter"), key=lambda d: d.start)
+    return front + rest
+
+
+def _window_minutes(a: str, b: str) -> float | None:
+    clocks_a = find_clocks(a, allow_dot=True)
+    clocks_b = find_clocks(b, allow_dot=True)
+    if not clocks_a or not clocks_b:
+        return None
+    if clocks_b[0].meridiem and not clocks_a[0].meridiem:
+        clocks_a[0].meridiem = clocks_b[0].meridiem  # "1:46 - 5:30pm"
+    ha, ma, _ = to_24h(clocks_a[0])
+    hb, mb, _ = to_24h(clocks_b[0])
+    minutes = (hb * 60 + mb) - (ha * 60 + ma)
+    if minutes <= 0:
+        minutes += 24 * 60
+    return float(minutes) if 0 < minutes < 24 * 60 else None
+
+
+# --- severity ------------------------------------------------------------------------------
+
+_SEVERITY_PROSE = re.compile(
+    r"(?<![\w-])(?:(?P<sev>sev(?:erity)?[\s-]?[0-5])(?![\w-])"
+    r"|severity(?:\s+level)?\s*(?:was|is|:|=|of)?\s*(?:\*\*)?(?P<word>[0-5]|critical|high|major|medium|moderate|low|minor)\b)",
+    re.I,
+)
+
+
+def _severity(doc: Postmortem) -> tuple[str | None, int | None, tuple[int, int] | None]:
+    meta = doc.metadata
+    if meta.severity:
+        span = meta.spans.get("severity")
+        return meta.severity, meta.severity_level, (span.start, span.end) if span else None
+    for block in doc.blocks:
+        if _skip_block(doc, block):
+            continue
+        m = _SEVERITY_PROSE.search(block.text)
+        if m:
+            written = m.group("sev") or m.group("word")
+            span = block.original_span(m.start(), m.end())
+            return written, severity_level(written if m.group("sev") else f"sev {written}" if written.isdigit() else written), (span.start, span.end)
+    return None, None, None
+
+
+# --- impact numbers ------------------------------------------------------------------------
+
+# What was affected: counting these says how big the impact was.
+IMPACT_NOUNS = {
+    "user", "customer", "request", "error", "visitor", "account", "job", "build", "launch", "transaction",
+    "order", "ticket", "session", "message", "email", "payment", "project", "repository", "repo", "package",
+    "download", "upload", "call", "query", "tenant", "organization", "org", "site", "website", "pod", "server",
+    "instance", "node", "deployment", "namespace", "cluster", "hub", "record", "file", "item", "subscriber",
+    "member", "owner", "maintainer", "developer", "student", "player", "merchant", "app", "application",
+    "service", "endpoint", "page", "pageview", "event", "workflow", "run", "pipeline", "container", "client",
+    "device", "host", "machine", "database", "row", "key", "token", "credential", "image", "validator", "block",
+    "slot", "peer", "people", "person", "dollar",
+}
+# Load or capacity, not impact: "700 attendees", "736 servers", "8000 GB".
+_RESOURCE_WORDS = re.compile(r"\b(?:cpu|memory|ram|disk|storage|gb|gib|mb|mib|tb|cores?|vcpus?|bytes?|limit|quota|"
+                             r"capacity|size|version|v\d|overcommit|threshold|replicas?|port)\b", re.I)
+# The sentence says something went wrong to these things.
+_IMPACT_CUE = re.compile(
+    r"\b(?:affect\w*|impact\w*|unable|could\s*n[o']t|can\s*n[o']t|cannot|fail\w*|error\w*|lost|lose|dropp?\w*|"
+    r"unavailable|stuck|pending|unschedulable|timed?\s*out|timeouts?|rejected|blocked|broken|crash\w*|down|"
+    r"outage|degraded|compromised|exposed|leaked|hijack\w*|takeover|taken\s+over|deleted|corrupt\w*|delayed|"
+    r"missed|5\d\d|refund\w*|complain\w*|reported|received|saw|experienced|hit|notified|evicted|killed|"
+    r"restarted|disrupted|interrupted|slow\w*|latency|unreachable|malicious)\b", re.I)
+_RATE_WORDS = re.compile(r"\b(?:error|success|failure|launch|availability|drop|loss|timeout|5xx|uptime)\s*(?:rate|ratio)?\b"
+                         r"|\bof\s+(?:all\s+)?(?:the\s+)?(?:users|customers|requests|traffic|visitors|calls|queries|"
+                         r"launches|builds|jobs|sessions|transactions|orders|payments)\b", re.I)
+_RATE_ZERO = re.compile(r"\b(?:success|availability|error|failure)(?:\s+rate)?\b[^.]{0,30}?\b(?:zero|0%|100%|\d+(?:\.\d+)?\s?%)",
+                        re.I)
+_FRACTION = re.compile(r"\b(?:a|one|two)\s+(?:third|quarter|half|fifth|tenth)s?\s+of\s+(?:the\s+|all\s+|our\s+)?"
+                       r"(?P<noun>[a-z]+)", re.I)
+_MONEY = re.compile(r"(?:[$€£¥]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros)\b)", re.I)
+_NUMBER_TOKEN_WORDS = {w for w in _NUMBER_WORDS if " " not in w and w not in ("a", "an")} | {
+    "hundred", "hundreds", "thousand", "thousands", "million", "millions", "dozen", "dozens", "zero", "no"}
+
+
+def _is_number(token) -> bool:
+    if token.ent_type_ in ("DATE", "TIME"):
+        return False
+    text = token.text.lower()
+    if text in _NUMBER_TOKEN_WORDS and text != "no":
+        return True
+    if re.fullmatch(r"\d[\d,]*(?:\.\d+)?[km]?\+?", text):
+        # Years, clock parts and version numbers are not counts.
+        if re.fullmatch(r"(?:19|20)\d\d", text):
+            return False
+        return True
+    return False
+
+
+def _counted_noun(token):
+    """The noun a number counts: its head when it is a numeric modifier, else the next noun."""
+    if token.dep_ in ("nummod", "quantmod", "compound") and token.head.pos_ in ("NOUN", "PROPN") and token.head.i > token.i:
+        return token.head
+    doc = token.doc
+    for nxt in doc[token.i + 1 : min(len(doc), token.i + 4)]:
+        if nxt.pos_ in ("NOUN", "PROPN"):
+            return nxt
+        if nxt.pos_ not in ("ADJ", "NUM", "ADV", "SYM", "PUNCT", "CCONJ") and nxt.text.lower() not in ("more", "of", "the"):
+            break
+    return None
+
+
+def _impact_numbers(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
+    found: list[ImpactNumber] = []
+    skipped_kinds = {SectionKind.ACTION_ITEMS, SectionKind.LESSONS, SectionKind.FIVE_WHYS}
+    for sentence in analysis.sentences():
+        block = sentence.block
+        if any(c.covers(block.span) for c in doc.code_spans):
+            continue
+        kind = _section_kind(doc, block)
+        if kind in skipped_kinds:
+            continue
+        text = sentence.text
+        in_impact = kind == SectionKind.IMPACT
+        cue = in_impact or bool(_IMPACT_CUE.search(text))
+        if not cue:
+            continue
+        base = sentence.sent.start_char
+        # Quoted words (a chat message, an error string) are evidence, not the author's figure.
+        quoted = [(m.start() + base, m.end() + base) for m in re.finditer(r'"[^"]*"|“[^”]*”', text)]
+        durations = [(m.start() + base, m.end() + base) for m in re.finditer(DURATION, text, re.I)]
+
+        def inside(at: int, regions) -> bool:
+            return any(a <= at < b for a, b in regions)
+
+        def add(kind_: str, start: int, end: int) -> None:
+            span = block.original_span(start, end)
+            found.append(ImpactNumber(block.text[start:end], kind_, span.start, span.end))
+
+        for m in _MONEY.finditer(text):
+            add("money", base + m.start(), base + m.end())
+        for m in _RATE_ZERO.finditer(text):
+            add("rate", base + m.start(), base + m.end())
+        for m in _FRACTION.finditer(text):
+            noun = m.group("noun").lower().rstrip("s")
+            if noun in IMPACT_NOUNS or noun in ("traffic", "visitor", "user"):
+                add("count", base + m.start(), base + m.end())
+        for token in sentence.sent:
+            if token.text == "%" or token.lower_ in ("percent", "per"):
+                continue
+            if not _is_number(token) or inside(token.idx, quoted) or inside(token.idx, durations):
+                continue
+            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            if nxt is not None and nxt.text in ("%",) or (nxt is not None and nxt.lower_ == "percent"):
+                window = text[max(0, token.idx - base - 60) : token.idx - base + 60]
+                if _RATE_WORDS.search(window) and not _RESOURCE_WORDS.search(window):
+                    add("percent", token.idx, nxt.idx + len(nxt.text))
+                continue
+            if token.ent_type_ == "MONEY":
+                continue
+            prev = token.nbor(-1) if token.i > 0 else None
+            if prev is not None and prev.text in (":", ".", "v", "/", "#", "-") and not prev.is_space:
+                continue  # a clock, a version, an issue number
+            noun = _counted_noun(token)
+            if noun is None or noun.lemma_.lower() not in IMPACT_NOUNS:
+                continue
+            if re.fullmatch(r"[45]\d\d", token.text) and noun.lemma_.lower() in ("error", "request", "response"):
+                continue  # "400 requests", "500 errors": HTTP status codes, not counts
+            window = text[max(0, token.idx - base - 20) : noun.idx - base + len(noun.text) + 20]
+            if _RESOURCE_WORDS.search(window):
+                continue
+            add("count", token.idx, noun.idx + len(noun.text))
+    found.sort(key=lambda n: n.start)
+    unique: list[ImpactNumber] = []
+    for n in found:
+        if not unique or n.start >= unique[-1].end:
+            unique.append(n)
+    return unique
+
+
+# --- unquantified impact claims ------------------------------------------------------------
+
+_VAGUE_AMOUNT = r"(?:many|lots\s+of|a\s+lot\s+of|a\s+large\s+number\s+of|a\s+number\s+of|numerous|a\s+significant\s+number\s+of|" \
+                r"a\s+huge\s+number\s+of|countless|a\s+majority\s+of|most|some|several|a\s+handful\s+of|a\s+few|tons\s+of)"
+_VAGUE_NOUN = r"(?:users|customers|clients|requests|errors|visitors|accounts|merchants|subscribers|transactions|orders|" \
+              r"payments|tickets|complaints|sessions|calls|people)"
+_VAGUE_PATTERNS = [
+    (re.compile(r"\b(?P<q>" + _VAGUE_AMOUNT + r")\s+(?:of\s+(?:our|the)\s+)?(?:\w+\s+)?(?P<n>" + _VAGUE_NOUN + r")\b", re.I),
+     "say how many {n} (a count, or a percentage of all {n})"),
+    (re.compile(r"\b(?P<q>significant|high|elevated|increased|severe|major|huge|massive|large|noticeable|heavy)\s+"
+                r"(?P<n>latency|error\s+rates?|errors|packet\s+loss|load|slowness|slowdowns?|failure\s+rates?|timeouts)\b", re.I),
+     "give the figure: the {n} measured, against its usual value (e.g. p99 from 120 ms to 4 s)"),
+    (re.compile(r"\b(?P<q>an?)\s+(?:\w+\s+)?(?P<n>(?:traffic|load|error|request|latency)\s+spike|spike\s+in\s+(?:traffic|load|errors|requests|latency))\b", re.I),
+     "say how large the {n} was (requests per second or errors per minute, against normal)"),
+]
+_HAS_NUMBER = re.compile(r"\d|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundreds?|thousands?|millions?|dozens?|half|third|quarter)\b", re.I)
+_CLAIM_SECTIONS = {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.UNKNOWN, SectionKind.DETECTION,
+                   SectionKind.RESPONSE, SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE, SectionKind.TRIGGER}
+
+
+def _vague_claims(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
+    found: list[VagueClaim] = []
+    for sentence in analysis.sentences():
+        block = sentence.block
+        if _section_kind(doc, block) not in _CLAIM_SECTIONS or block.table_row is not None:
+            continue
+        text = sentence.text
+        if _HAS_NUMBER.search(text) or '"' in text or "“" in text:
+            continue  # the sentence quantifies it, or quotes someone
+        if re.search(r"\b(?:if|would|could|might|may|should|whether|hypothetical\w*)\b", text, re.I):
+            continue  # a conditional or a plan, not a claim about this incident
+        base = sentence.sent.start_char
+        for pattern, advice in _VAGUE_PATTERNS:
+            for m in pattern.finditer(text):
+                noun = " ".join(m.group("n").lower().split())
+                if m.group("q").lower() in ("some", "a few", "several", "most") and not _IMPACT_CUE.search(text):
+                    continue  # "some users prefer X" is not an impact claim
+                span = block.original_span(base + m.start(), base + m.end())
+                found.append(VagueClaim(doc.text[span.start:span.end], span.start, span.end, advice.format(n=noun)))
+    return found
+
+
+# --- the one entry point -------------------------------------------------------------------
+
+def extract_metrics(doc: Postmortem, analysis: Analysis | None = None) -> Metrics:
+    severity, level, span = _severity(doc)
+    metrics = Metrics(severity=severity, severity_level=level, severity_span=span, durations=stated_durations(doc))
+    if analysis is not None:
+        metrics.impact_numbers = _impact_numbers(doc, analysis)
+        metrics.vague_claims = _vague_claims(doc, analysis)
+    return metrics
+
+
+def document_metrics(doc: Postmortem, analysis: Analysis | None) -> Metrics:
+    """The document's metrics, computed once per Analysis and shared by the rules and the fact."""
+    if analysis is None:
+        return extract_metrics(doc)
+    return analysis.shared("metrics", lambda a: extract_metrics(a.doc, a))
+
+
+@fact("metrics", needs_nlp=True)
+def metrics_fact(doc, analysis, config) -> dict:
+    return document_metrics(doc, analysis).as_dict()
