@@ -181,6 +181,8 @@ def _unknown_rule_descriptor(code: str, reviews: Sequence[Review]) -> dict[str, 
         "id": code,
         "name": finding.name,
         "shortDescription": {"text": safe_text(finding.name)},
+        "help": {"text": f"{code} {safe_text(finding.name)}: not a rule of this pmreview version.",
+                 "markdown": f"# {code} {safe_text(finding.name)}\n\nNot a rule of this pmreview version."},
         "defaultConfiguration": {"level": LEVEL[finding.severity]},
         "properties": {"tags": [finding.dimension.value], "dimension": finding.dimension.value},
     }

@@ -104,10 +104,14 @@ def _source_lines(index: LineIndex, finding: Finding, line: int, style: _Style) 
 
 
 def _clip(line: str, start: int, end: int) -> tuple[str, int, int]:
-    """The part of `line` to show, the cells before the span, and the span's width in cells."""
-    fits = _width(line) <= MAX_CELLS
-    lo = 0
-    if not fits:
+    """The part of `line` to show, the cells before the span, and the span's width in cells.
+
+    The window is chosen with per-character widths; the pad and the underline are measured
+    on the strings as shown, so that a sequence drawn as one glyph (an emoji joined with
+    U+200D) is counted once, as Rich and modern terminals draw it.
+    """
+    lo, hi = 0, len(line)
+    if _width(line) > MAX_CELLS:
         # Keep CONTEXT_CELLS before the span; look back a bounded number of code points so a
         # huge one-line document costs the same as a short line.
         lo, kept, floor = start, 0, max(0, start - 4 * CONTEXT_CELLS)
@@ -117,25 +121,18 @@ def _clip(line: str, start: int, end: int) -> tuple[str, int, int]:
                 break
             lo -= 1
             kept += cells
-    shown = [ELLIPSIS] if lo > 0 else []
-    width = len(shown)
-    for char in line[lo:start]:
-        piece = _display(char)
-        shown.append(piece)
-        width += cell_len(piece)
-    pad, carets, position = width, 0, start
-    while position < len(line):
-        piece = _display(line[position])
-        cells = cell_len(piece)
-        if not fits and width + cells > MAX_CELLS - len(ELLIPSIS):
-            shown.append(ELLIPSIS)
-            break
-        shown.append(piece)
-        width += cells
-        if position < end:
-            carets += cells
-        position += 1
-    return "".join(shown), pad, max(1, carets)
+        hi, width = start, kept + (len(ELLIPSIS) if lo > 0 else 0)
+        while hi < len(line):
+            cells = cell_len(_display(line[hi]))
+            if width + cells > MAX_CELLS - len(ELLIPSIS):
+                break
+            hi += 1
+            width += cells
+    head = (ELLIPSIS if lo > 0 else "") + "".join(_display(ch) for ch in line[lo:start])
+    span = "".join(_display(ch) for ch in line[start:min(max(end, start), hi)])
+    tail = "".join(_display(ch) for ch in line[min(max(end, start), hi):hi]) + (ELLIPSIS if hi < len(line) else "")
+    pad = cell_len(head)
+    return head + span + tail, pad, max(1, cell_len(head + span) - pad)
 
 
 def _width(line: str) -> int:
