@@ -64,7 +64,7 @@ _LABEL_PATTERNS = [(kind, re.compile(r"(?<![\w-])" + label + r"\s*(?:\(\w+\))?\s
                                      + r"(?P<d>" + DURATION + r")", re.I)) for kind, label in _LABELS]
 
 _STATE = (r"(?:unavailable|down|offline|unusable|unreachable|inaccessible|degraded|broken|failing|failed|impacted"
-          r"|affected|disrupted|unable\s+to\s+\w+|could\s*n[o']t\s+\w+|not\s+(?:available|working|accessible))")
+          r"|affected|disrupted|errors|timeouts|timing\s+out|unable\s+to\s+\w+|could\s*n[o']t\s+\w+|not\s+(?:available|working|accessible))")
 _PROSE_PATTERNS = [
     ("impact", re.compile(r"\b(?:lasted|lasting|persisted|continued)\s+(?:for\s+)?" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("impact", re.compile(r"\b" + _STATE + r"\b[^.;:\n]{0,60}?\bfor\s+" + _HEDGE + r"(?P<d>" + DURATION + r")(?!\s+(?:before|after|ago))", re.I)),
@@ -94,7 +94,8 @@ _START_END = re.compile(r"\b(?:started|began|begun|commenced)\s+(?:at\s+)?(?:app
                         r"(?P<a>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)[^.;\n]{0,60}?\b(?:fixed|resolved|restored|ended|"
                         r"recovered|mitigated|stopped)\b[^.;\n]{0,30}?\bat\s+(?:approximately\s+|about\s+|around\s+|~)?"
                         r"(?P<b>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
-_WINDOW_SECTIONS = {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.UNKNOWN}
+# A timeline row "from 10:02 to 10:40" is one step, not the incident's window.
+_NO_WINDOW_SECTIONS = {SectionKind.TIMELINE, SectionKind.ACTION_ITEMS, SectionKind.FIVE_WHYS}
 
 
 def parse_duration(text: str) -> float | None:
@@ -238,7 +239,7 @@ def stated_durations(doc: Postmortem) -> list[StatedDuration]:
                     found.append(StatedDuration(kind, minutes, m.group("d"), span.start, span.end, source))
                     if kind == "impact" and source == "prose" and _BEFORE_RESTORED.match(text[m.end():]):
                         found.append(StatedDuration("resolve", minutes, m.group("d"), span.start, span.end, source))
-        if _section_kind(doc, block) in _WINDOW_SECTIONS or block.section == 0:
+        if _section_kind(doc, block) not in _NO_WINDOW_SECTIONS and block.table_row is None:
             for m in [*_WINDOW.finditer(text), *_START_END.finditer(text)]:
                 minutes = _window_minutes(m.group("a"), m.group("b"))
                 if minutes:

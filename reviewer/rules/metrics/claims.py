@@ -1,0 +1,87 @@
+"""PM406 unquantified-impact and PM407 stated-duration-mismatch."""
+
+from __future__ import annotations
+
+from reviewer.findings import Dimension, Severity
+from reviewer.nlp.durations import derive_durations
+from reviewer.rules.base import Hit, rule
+from reviewer.rules.metrics.missing import _fmt, metrics_of
+
+
+@rule(
+    code="PM406", name="unquantified-impact", dimension=Dimension.METRICS, severity=Severity.WARNING,
+    summary="An impact claim with no number: \"many users\", \"significant latency\", \"a traffic spike\".",
+    what="Finds vague amounts of affected things (\"many users\", \"a lot of errors\", \"most customers\"), "
+         "unmeasured degradations (\"significant latency\", \"elevated error rates\") and unsized spikes "
+         "(\"a traffic spike\") in the summary, impact, cause, detection and resolution sections, when the same "
+         "sentence gives no number. Conditionals, plans and quotations are left alone.",
+    why="A reader cannot tell whether \"many users\" means 12 or 12 million; the figure is what makes incidents "
+        "comparable and the follow-up proportionate.",
+    example="`Many users saw errors during checkout.`",
+    use_instead="`About 1,200 users (4% of sessions) saw HTTP 502 on checkout.`",
+    should_flag=["# Outage\n\n## Impact\nMany users saw errors during checkout.\n",
+                 "# Outage\n\n## Summary\nA traffic spike overloaded the API and caused significant latency.\n"],
+    should_pass=["# Outage\n\n## Impact\nAbout 1,200 users (4% of sessions) saw errors during checkout.\n",
+                 "# Outage\n\n## Action items\n- Alert when many users see errors (owner @ana, OPS-1, due 2026-01-10)\n"],
+    needs_nlp=True,
+)
+def unquantified_impact(ctx):
+    for claim in metrics_of(ctx).vague_claims:
+        yield Hit(claim.start, claim.end, f"\"{claim.text}\" is not quantified: {claim.suggestion}.",
+                  data={"suggestion": claim.suggestion})
+
+
+_KIND_NAMES = {"impact": ("impact duration", "impact_duration"), "detect": ("time to detect", "time_to_detect"),
+               "mitigate": ("time to mitigate", "time_to_mitigate"), "resolve": ("time to resolve", "time_to_resolve")}
+
+
+@rule(
+    code="PM407", name="stated-duration-mismatch", dimension=Dimension.METRICS, severity=Severity.WARNING,
+    summary="A duration stated in the text disagrees with the timeline's own times.",
+    what="Compares each stated figure (impact duration, time to detect, mitigate, resolve) with the same figure "
+         "derived from the timeline and metadata times, and reports a difference larger than "
+         "`tolerance_minutes` and `tolerance_ratio` of the derived value. Only times the timeline pins down are "
+         "compared: an impact start that the timeline marks as impact (or the metadata gives).",
+    why="Two different figures for one incident make both untrustworthy, and the wrong one ends up in the "
+        "quarterly report.",
+    example="`The outage lasted 30 minutes.` with a timeline from 10:02 (errors start) to 11:15 (resolved).",
+    use_instead="Correct the figure, or the timeline row, so that both agree.",
+    should_flag=["# Outage\n\nThe outage lasted 30 minutes.\n\n## Timeline\n\n"
+                 "- 10:02 UTC checkout errors start\n- 10:08 UTC alert fires and pages the on-call\n"
+                 "- 11:15 UTC rollback complete, incident resolved\n"],
+    should_pass=["# Outage\n\nThe outage lasted 73 minutes.\n\n## Timeline\n\n"
+                 "- 10:02 UTC checkout errors start\n- 10:08 UTC alert fires and pages the on-call\n"
+                 "- 11:15 UTC rollback complete, incident resolved\n"],
+    needs_nlp=True, options={"tolerance_minutes": 10, "tolerance_ratio": 0.2},
+)
+def stated_duration_mismatch(ctx):
+    metrics = metrics_of(ctx)
+    if not metrics.durations:
+        return
+    derived = derive_durations(ctx.doc, ctx.analysis)
+    start = derived.impact_start
+    if start is None:
+        return
+    if start.source == "timeline":
+        from reviewer.nlp.durations import classify_row
+
+        # A timeline that merely begins somewhere is not evidence of when impact began.
+        if start.row is None or "impact" not in classify_row(ctx.doc, start.row, ctx.analysis):
+            return
+    tolerance_minutes = float(ctx.options.get("tolerance_minutes", 10))
+    tolerance_ratio = float(ctx.options.get("tolerance_ratio", 0.2))
+    reported: set[str] = set()
+    for stated in metrics.durations:
+        if stated.kind in reported or stated.source == "window":
+            continue
+        label, attribute = _KIND_NAMES[stated.kind]
+        value = getattr(derived, attribute)
+        if value is None or value <= 0:
+            continue
+        if abs(stated.minutes - value) <= max(tolerance_minutes, tolerance_ratio * value):
+            continue
+        reported.add(stated.kind)
+        yield Hit(stated.start, stated.end,
+                  f"Stated {label} \"{stated.text}\" ({_fmt(stated.minutes)}) disagrees with the timeline, which "
+                  f"gives {_fmt(value)}; correct one of them.",
+                  data={"stated_minutes": stated.minutes, "derived_minutes": value, "kind": stated.kind})
