@@ -1,0 +1,135 @@
+"""`pmreview` as CI uses it: exit codes, formats, folders, stdin, bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reviewer.cli import app
+
+runner = CliRunner()
+
+GOOD = """---
+severity: SEV-3
+---
+# Cache outage
+
+## Summary
+Checkout failed for 12 minutes.
+
+## Impact
+4,100 failed checkouts.
+
+## Timeline (UTC)
+- 10:02 Alert fired.
+- 10:14 Rolled back.
+
+## Root cause
+An expired certificate on the cache proxy.
+
+## Action items
+- [ ] Alert 14 days before expiry (@kim, OPS-12, due 2024-05-01)
+"""
+BAD = "# Outage\n\n## Summary\nThe API was down. TBD\n"
+
+
+def run(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    (tmp_path / "good.md").write_text(GOOD)
+    sub = tmp_path / "2024"
+    sub.mkdir()
+    (sub / "bad.md").write_text(BAD)
+    (sub / "notes.txt").write_text("not markdown")
+    return tmp_path
+
+
+def test_exit_codes(docs: Path):
+    assert run("check", str(docs / "good.md"), "--select", "PM1").exit_code == 0
+    assert run("check", str(docs), "--select", "PM1").exit_code == 1
+    assert run("check", str(docs), "--select", "PM1", "--fail-on", "never").exit_code == 0
+    assert run("check", str(docs / "good.md"), "--select", "PM1", "--fail-under", "100.1").exit_code == 2
+    assert run("check", str(docs / "2024"), "--select", "PM103", "--fail-under-dimension", "detail=90").exit_code == 1
+    assert run("check", str(docs / "2024"), "--select", "PM103", "--fail-on", "never",
+               "--fail-under-dimension", "detail=80").exit_code == 0
+
+
+def test_folder_recursion_and_json_offsets(docs: Path):
+    result = run("check", str(docs), "--select", "PM1", "-f", "json")
+    report = json.loads(result.stdout)
+    paths = sorted(Path(f["path"]).name for f in report["files"])
+    assert paths == ["bad.md", "good.md"]
+    bad = next(f for f in report["files"] if f["path"].endswith("bad.md"))
+    tbd = next(f for f in bad["findings"] if f["code"] == "PM103")
+    assert BAD[tbd["start"] : tbd["end"]] == "TBD"
+    assert (tbd["line"], tbd["column"]) == (4, 19)
+    assert bad["scores"]["overall"] < 100
+
+
+def test_stdin_and_stdin_filename():
+    result = run("check", "-", "--select", "PM103", "--stdin-filename", "draft.md", input=BAD)
+    assert result.exit_code == 1 and "draft.md:4:19: PM103" in result.stdout
+
+
+def test_unreadable_input_is_exit_2_and_others_still_reported(docs: Path):
+    (docs / "latin1.md").write_bytes("Caf\xe9 outage".encode("latin-1"))
+    result = run("check", str(docs / "latin1.md"), str(docs / "2024" / "bad.md"), str(docs / "missing.md"),
+                 "--select", "PM103", "-f", "json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    errors = {Path(f["path"]).name: f["error"] for f in report["files"]}
+    assert "not UTF-8" in errors["latin1.md"] and errors["missing.md"] and errors["bad.md"] is None
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_are_exit_2_with_a_message(docs: Path, tmp_path: Path):
+    for args in (["check", str(docs), "-f", "xml"], ["check", str(docs), "--fail-on", "fatal"],
+                 ["check", str(docs), "--fail-under-dimension", "speed=3"], ["rule", "PM999"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "error:" in result.output and "Traceback" not in result.output
+    bad_config = tmp_path / "bad.toml"
+    bad_config.write_text("selec = 1\n")
+    result = run("check", str(docs), "--config", str(bad_config))
+    assert result.exit_code == 2 and "selec" in result.output
+
+
+def test_too_large_document_is_reported_not_crashed(docs: Path):
+    (docs / ".pmreview.toml").write_text("max_chars = 20\n")
+    result = run("check", str(docs / "good.md"), "--select", "PM1")
+    assert result.exit_code == 2 and "above the limit" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit"])
+def test_every_format_prints(docs: Path, fmt):
+    result = run("check", str(docs), "--select", "PM1", "-f", fmt)
+    assert result.exit_code == 1 and "PM103" in result.stdout
+
+
+def test_config_file_is_found_and_shown(docs: Path):
+    (docs / ".pmreview.toml").write_text('ignore = ["PM103"]\n')
+    assert run("check", str(docs / "2024" / "bad.md"), "--select", "PM103").exit_code == 0
+    shown = run("show-config", str(docs / "2024"), "-f", "json")
+    data = json.loads(shown.stdout)
+    assert data["ignore"] == ["PM103"] and data["source"].endswith(".pmreview.toml")
+
+
+def test_rules_and_rule():
+    listed = json.loads(run("rules", "-f", "json").stdout)
+    assert {"PM101", "PM103"} <= {r["code"] for r in listed}
+    doc = run("rule", "PM103").stdout
+    for heading in ("What it does", "Why it matters", "Example", "Use instead"):
+        assert heading in doc
+    assert run("rule", "placeholder-text").exit_code == 0
+
+
+def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path: Path):
+    target = tmp_path / "pm.md"
+    assert run("init", str(target)).exit_code == 0
+    assert target.read_text().startswith("---")
+    assert run("init", str(target)).exit_code == 2
+    assert run("init", str(target), "--force").exit_code == 0
