@@ -13,7 +13,8 @@ Stable interface (other checks, e.g. the metrics rules, compare stated durations
   with no date written, day 2000-01-01 plus any midnight roll-overs), `source` ("metadata" or
   "timeline"), `text` (the row's event or the metadata value), `start`/`end` (where it is
   written) and `row` (index into `doc.timeline`, or None);
-- `time_to_detect` (impact start → detected), `time_to_mitigate` (impact start → mitigated),
+- `time_to_detect` (impact start → detected; None when the first row known is the detection
+  itself), `time_to_mitigate` (impact start → mitigated),
   `time_to_resolve` (impact start → resolved), `impact_duration` (impact start → mitigated,
   or resolved when there is no mitigation), `time_to_customer_comms` (impact start → first
   customer communication): minutes as floats, None when a side is unknown or the result
@@ -83,8 +84,10 @@ EVENT_LEMMAS: dict[str, set[str]] = {
                    "stabilize", "workaround", "repair", "operational", "normal", "healthy", "work"},
     "resolution": {"resolve", "resolution", "close", "end", "fix", "restore", "resolved", "over", "clear"},
 }
-_STRONG_RESOLUTION = re.compile(r"\b(resolv|resolution|all[- ]clear|outage ends?|incident (is )?(closed|over|ended)|"
-                                r"clos(e|es|ed) the incident|service (is )?restored|fully restored|fully recovered)", re.I)
+_STRONG_RESOLUTION = re.compile(r"\b(resolv|resolution|all[- ]clear|(outage|incident|issue|disruption)s? (is |was |has )?"
+                                r"(closed|over|ended|ends|fixed)|clos(e|es|ed) the (incident|issue|ticket)|"
+                                r"(outage|incident|disruption) to an end|service (is |was )?(fully )?restored|"
+                                r"fully (restored|recovered)|back to normal)", re.I)
 _MITIGATION_PHRASES = re.compile(r"\b(mitigat|restor|recover|repaired|working again|back (up|to normal|online)|"
                                  r"rolled back|rollback|reverted|is confirmed to be functional|stabili[sz]ed|"
                                  r"service appears|operational)", re.I)
@@ -199,6 +202,9 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
 
     # Rows in time order: a "Key events" summary above the detailed timeline is read with it.
     ordered = sorted(rows, key=lambda r: (r.at, r.index))
+    # A last row weeks after all the others is a mistyped date ("2023-09-25" for "2023-07-25").
+    while len(ordered) > 2 and (ordered[-1].at - ordered[-2].at).days > 14:
+        ordered.pop()
 
     def first(kind: str, after: datetime | None = None):
         for row in ordered:
@@ -210,11 +216,12 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     result.impact_start = _from_metadata(doc, "started")
     if result.impact_start is None and ordered:
         # The first row that reports impact or its trigger; else the first row of all.
-        candidate = next((r for r in ordered if kinds[r.index] & {"impact"} or _TRIGGER_PHRASES.search(r.entry.event)),
-                         None)
+        # The first row that reports impact; else the trigger (a deploy, a config change); else the first row.
         first_detection = first("detection")
-        if candidate is None or (first_detection is not None and first_detection.at < candidate.at):
-            candidate = ordered[0]
+        before = [r for r in ordered if first_detection is None or r.at <= first_detection.at]
+        candidate = next((r for r in before if "impact" in kinds[r.index]), None) \
+            or next((r for r in before if _TRIGGER_PHRASES.search(r.entry.event)), None) \
+            or ordered[0]
         result.impact_start = row_time(candidate)
     start_at = result.impact_start.at if result.impact_start else None
     result.detected = _from_metadata(doc, "detected") or first("detection", start_at)
@@ -230,7 +237,10 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     result.first_internal_comm = first("internal_comm", start_at)
     result.first_customer_comm = first("customer_comm", start_at)
 
-    result.time_to_detect = _minutes(result.impact_start, result.detected)
+    same_row = (result.detected is not None and result.impact_start is not None and result.detected.row is not None
+                and result.detected.row == result.impact_start.row)
+    # When the first thing the timeline knows is the detection, the time to detect is unknown, not zero.
+    result.time_to_detect = None if same_row else _minutes(result.impact_start, result.detected)
     result.time_to_mitigate = _minutes(result.impact_start, result.mitigated)
     result.time_to_resolve = _minutes(result.impact_start, result.resolved)
     result.impact_duration = _minutes(result.impact_start, result.mitigated or result.resolved)

@@ -46,15 +46,15 @@ _HEDGE = r"(?:around|about|approximately|approx\.?|roughly|circa|ca\.?|~\s?|near
 # An hour with no minutes: "11", "11am", "3 p.m.", "noon". It must not be a count ("at 11 pods").
 _HOUR_ONLY = (r"(?:(?:[01]?\d|2[0-3])(?!\d|[:.,]\d)(?:\s?[ap]\.?\s?m\.?(?![a-z]))?(?:\s?o'?clock)?(?:\s?(?:" + ZONE + r"))?"
               r"(?!\w|\s*(?:%|[-–/]\s*\d|x\b)|\s+(?!(?:am|pm|a\.m|p\.m|o'?clock|in|on|at|that|this|when|and|or|but"
-              r"|the|we|they|it|local|by|after|before|while|with|as|until|(?-i:[A-Z]{2,5})\b)\b)[A-Za-z])|noon|midnight)")
+              r"|the|we|they|it|local|by|after|before|while|with|until|(?-i:[A-Z]{2,5})\b)\b)[A-Za-z])|noon|midnight)")
 _CLOCK_AHEAD = r"\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d"
 
 # (kind, pattern). Order matters only for overlaps: the longest match wins.
 _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("approximate", re.compile(r"(?<![\w~])" + _HEDGE + r"\s*(?:at\s+)?" + _HOUR_ONLY, re.I)),
-    ("hour-only", re.compile(r"\b(?:at|by|until|till|from|before|after)\s+(?:[01]?\d|2[0-3])(?:\s?(?:" + ZONE + r"))?"
+    ("hour-only", re.compile(r"\b(?:at|by|until|till|before|after)\s+(?:[01]?\d|2[0-3])(?:\s?(?:" + ZONE + r"))?"
                              r"(?![\d:.,]\d|\s*(?:%|[-–/]\s*\d|x\b|[ap]\.?\s?m)|\s+(?!(?:in|on|at|that|this|when|and|or|but"
-                             r"|the|we|they|it|local|by|after|before|while|with|as|until|o'?clock)\b)[A-Za-z]|\w)", re.I)),
+                             r"|the|we|they|it|local|by|after|before|while|with|until|o'?clock)\b)[A-Za-z]|\w)", re.I)),
     ("hour-only", re.compile(r"(?<![\w:.~])(?:1[0-2]|0?[1-9])\s?[ap]\.?\s?m\.?(?![a-z])(?:\s?(?:" + ZONE + r")(?![A-Za-z]))?",
                              re.I)),
     ("part-of-day", re.compile(r"\b(?:(?:early|late)\s+)?(?:in|during|through(?:out)?|over)\s+(?:the|that|her|his|their|our|my|this)"

@@ -1,8 +1,24 @@
 """PM309 date-only-row: a timeline row with a date and no time of day."""
 
+import re
+
 from reviewer.findings import Dimension, Severity
 from reviewer.nlp.times import leading_date, resolve_rows
 from reviewer.rules.base import Hit, rule
+
+
+_NOT_AN_EVENT = re.compile(r"\b(all\s+times|times\s+(are|in)|time\s*zone)\b|^\W*(date|day|on)\W*$", re.I)
+
+
+def _is_event(doc, entry, where) -> bool:
+    """A row that reports something, not one that only sets the day ("Date: 2023-11-22",
+    "All times in PST, on February 5th 2019")."""
+    row_text = doc.text[entry.span.start : entry.span.end]
+    rest = (row_text[: where.start - entry.span.start] + " " + row_text[where.end - entry.span.start :]).strip()
+    words = re.findall(r"[A-Za-z]{2,}", rest)
+    if len(words) < 2 or _NOT_AN_EVENT.search(rest):
+        return False
+    return True
 
 
 @rule(
@@ -23,8 +39,8 @@ def date_only_row(ctx):
     for row in resolve_rows(ctx.doc):
         entry = row.entry
         where = leading_date(ctx.doc, entry) if row.date_only else None
-        if where is None or len(entry.event.strip()) <= where.end - where.start + 2:
-            continue  # a row that is only a date sets the day of the rows under it
+        if where is None or not _is_event(ctx.doc, entry, where):
+            continue
         written = ctx.doc.text[where.start : where.end]
         yield Hit(where.start, where.end,
                   f"Timeline row \"{written}\" has a date but no time of day: add the time if it is known.")

@@ -47,7 +47,8 @@ def missing_key_event(ctx):
     if timelines:
         start, end = timelines[0].heading.start, timelines[0].heading.end
     else:
-        start, end = doc.timeline[0].span.start, doc.timeline[0].span.start
+        first = doc.timeline[0].time_span or doc.timeline[0].span
+        start, end = first.start, first.end
     for category, (what, full_bar_only) in KEY_EVENTS.items():
         if category in seen or (full_bar_only and not ctx.full_bar):
             continue
