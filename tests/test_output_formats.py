@@ -367,6 +367,18 @@ def test_every_format_reports_a_file_that_could_not_be_reviewed(fmt):
     assert "bad.md is not UTF-8 text (byte 3)" in out
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_spans_outside_the_text_are_clamped_not_a_crash(fmt):
+    text = "one\ntwo"
+    review = reviewed("x.md", text, [make_finding("PM201", -3, 2), make_finding("PM202", 5, 99),
+                                     make_finding("PM203", 50, 60)])
+    out = render(fmt, [review])
+    if fmt == "json":
+        entries = json.loads(out)["files"][0]["findings"]
+        assert [(e["line"], e["column"], e["end_line"], e["end_column"]) for e in entries] == [
+            (1, 1, 1, 3), (2, 2, 2, 4), (2, 4, 2, 4)]
+
+
 def test_an_unknown_format_is_a_clear_error():
     with pytest.raises(UnknownFormatError, match="choose one of text, json, sarif, github, junit"):
         render("xml", [])

@@ -82,7 +82,7 @@ def _suite(review: Review) -> ET.Element:
                                 type=xml_text(finding.severity.value))
         body = [f"{path}:{line}:{column}: {finding.code} [{finding.severity.value}] {finding.message}"]
         if not document_level:
-            flagged = review.text[finding.start:finding.end]
+            flagged = review.text[index.clamp(finding.start):index.clamp(finding.end)]
             if len(flagged) > SNIPPET_CHARS:
                 flagged = flagged[:SNIPPET_CHARS] + "…"
             if flagged:

@@ -91,8 +91,9 @@ def _source_lines(index: LineIndex, finding: Finding, line: int, style: _Style) 
     text = index.line_text(line)
     # The underline covers the span on its first line; an empty span (or one that starts at
     # the line's end) gets one caret where it starts.
-    start = min(finding.start, line_end) - line_start
-    end = min(max(finding.end, finding.start), line_end) - line_start
+    span_start = index.clamp(finding.start)
+    start = min(span_start, line_end) - line_start
+    end = min(max(index.clamp(finding.end), span_start), line_end) - line_start
     shown, pad, carets = _clip(text, start, end)
     gutter = " " * len(str(line))
     bar = style("|", _CYAN)
