@@ -1,0 +1,84 @@
+"""Every error leaves as JSON `{"detail": ...}` with the right status, never as a stack trace.
+
+- validation (bad JSON, a missing or wrong field) → 422, with each field's location and reason
+  (the offending input is left out: it may be a whole document);
+- pmreview's own errors: DocumentTooLarge → 413, ModelUnavailable → 503, others → 422;
+- a part still loading → 503 with Retry-After;
+- anything unexpected → 500 with the request id only; the traceback goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.problems import InvalidField, NotFound, UnsupportedMediaType
+from api.state import ServiceUnavailable
+from reviewer.errors import DocumentTooLarge, ModelUnavailable, PmreviewError
+
+log = logging.getLogger("pmreview.api")
+
+
+def field_errors(exc: RequestValidationError) -> list[dict]:
+    out = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        reason = str(error.get("msg", "invalid"))
+        detail = (error.get("ctx") or {}).get("error")
+        if error.get("type") == "json_invalid" and detail:
+            reason = f"{reason}: {detail} (at character {location[-1] if len(location) > 1 else '?'})"
+            location = location[:1]
+        out.append({"field": ".".join(location) or "body", "loc": location, "reason": reason,
+                    "type": error.get("type", "value_error")})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = field_errors(exc)
+        summary = "; ".join(f"{e['field']}: {e['reason']}" for e in errors[:5])
+        return JSONResponse({"detail": f"invalid request: {summary}", "errors": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(ServiceUnavailable)
+    async def unavailable(request: Request, exc: ServiceUnavailable) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return JSONResponse({"detail": exc.detail}, status_code=503, headers=headers)
+
+    @app.exception_handler(PmreviewError)
+    async def pmreview_error(request: Request, exc: PmreviewError) -> JSONResponse:
+        if isinstance(exc, InvalidField):
+            errors = field_errors(RequestValidationError(exc.errors))
+            return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
+        if isinstance(exc, NotFound):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        if isinstance(exc, UnsupportedMediaType):
+            return JSONResponse({"detail": str(exc)}, status_code=415)
+        if isinstance(exc, DocumentTooLarge):
+            return JSONResponse({"detail": str(exc)}, status_code=413)
+        if isinstance(exc, ModelUnavailable):
+            return JSONResponse({"detail": str(exc)}, status_code=503)
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def store_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        log.error("store error", exc_info=exc)
+        return JSONResponse({"detail": "the incident store is not reachable; try again later"}, status_code=503,
+                            headers={"Retry-After": "30"})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        request_id = request.scope.get("state", {}).get("request_id")
+        log.error("unhandled error", exc_info=exc, extra={"fields": {"request_id": request_id,
+                                                                     "route": request.scope.get("path")}})
+        return JSONResponse({"detail": "internal error; the server log has the details", "request_id": request_id},
+                            status_code=500)

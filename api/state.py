@@ -1,0 +1,163 @@
+"""What the app holds for its lifetime: the reviewer (one Analyzer, one spaCy pipeline), the corpus,
+readiness, the review thread limit and the metrics.
+
+Start-up runs in a background thread so that the server answers /healthz at once and
+/readyz says when it is ready: load spaCy (and warm it with one review), open the store,
+load the embedding model; then the service is ready. Seeding an empty store with the
+example corpus comes after that and never holds readiness back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+
+from api.metrics import Metrics
+from api.settings import Settings
+from reviewer.corpus.service import Corpus
+from reviewer.errors import PmreviewError
+from reviewer.nlp.analysis import Analyzer
+from reviewer.review import Reviewer
+
+log = logging.getLogger("pmreview.api")
+
+T = TypeVar("T")
+
+WARM_UP_TEXT = "# Warm-up\n\n## Summary\n\nThe proxy restarted at 10:02 UTC after the certificate expired.\n"
+
+
+class ServiceUnavailable(Exception):
+    """A part the request needs is not ready (still loading, or failed to load): HTTP 503."""
+
+    def __init__(self, detail: str, retry_after: int | None = 5) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+class ServiceState:
+    def __init__(self, settings: Settings, *, analyzer: Analyzer | None = None,
+                 corpus_factory: Callable[[], Corpus] | None = None) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.reviewer = Reviewer(settings.review_config, analyzer=analyzer)
+        self._corpus_factory = corpus_factory or (lambda: Corpus.open(settings.database_url))
+        self.corpus: Corpus | None = None
+        self.models_loaded = threading.Event()
+        self.corpus_ready = threading.Event()
+        self.started = threading.Event()  # start-up finished, successfully or not
+        self.seeding = False
+        self.seed_report: dict[str, Any] | None = None
+        self.models_error: str | None = None
+        self.corpus_error: str | None = None
+        self.started_at = time.time()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.review_limiter = anyio.CapacityLimiter(settings.review_workers)
+        self.metrics.track_corpus_size(lambda: self.corpus.count() if self.corpus_ready.is_set() and self.corpus else None)
+
+    # -- start-up ----------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._start_up, name="pmreview-start-up", daemon=True)
+        self._thread.start()
+
+    def _start_up(self) -> None:
+        try:
+            self._load_models()
+            self._open_corpus()
+        finally:
+            self.started.set()
+            self.metrics.ready.set(1 if self.ready else 0)
+        if self.corpus_ready.is_set() and self.settings.seed_corpus and not self._closed:
+            self._seed()
+
+    def _load_models(self) -> None:
+        began = time.perf_counter()
+        try:
+            self.reviewer.analyzer  # loads the spaCy pipeline once
+            self.reviewer.review(WARM_UP_TEXT)  # imports every rule and fact module, warms spaCy
+        except PmreviewError as exc:
+            self.models_error = str(exc)
+            log.error("cannot load the language models: %s", exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz, not a crash of the server
+            self.models_error = f"{type(exc).__name__}: {exc}"
+            log.exception("cannot load the language models")
+            return
+        self.models_loaded.set()
+        log.info("language models loaded", extra={"fields": {"seconds": round(time.perf_counter() - began, 2)}})
+
+    def _open_corpus(self) -> None:
+        began = time.perf_counter()
+        try:
+            corpus = self._corpus_factory()
+            corpus.count()  # the store is reachable
+            corpus.embedder.encode(["warm up"])  # the embedding model is loaded
+            self.corpus = corpus
+        except PmreviewError as exc:
+            self.corpus_error = str(exc)
+            log.error("the corpus is not available: %s", exc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.corpus_error = f"{type(exc).__name__}: {exc}"
+            log.exception("the corpus is not available")
+            return
+        self.corpus_ready.set()
+        log.info("corpus ready", extra={"fields": {"seconds": round(time.perf_counter() - began, 2)}})
+
+    def _seed(self) -> None:
+        assert self.corpus is not None
+        self.seeding = True
+        try:
+            report = self.corpus.ensure_seeded()
+            if report is not None:
+                self.seed_report = {"imported": len(report.imported), "updated": len(report.updated),
+                                    "skipped": len(report.skipped)}
+                log.info("example corpus loaded", extra={"fields": self.seed_report})
+        except Exception as exc:  # noqa: BLE001 - the service works without the examples
+            self.seed_report = {"error": f"{type(exc).__name__}: {exc}"}
+            log.exception("cannot load the example corpus")
+        finally:
+            self.seeding = False
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Block until start-up has finished (tests, benchmarks); True when it has."""
+        return self.started.wait(timeout)
+
+    def close(self) -> None:
+        self._closed = True
+        if self.corpus is not None:
+            try:
+                self.corpus.close()
+            except Exception:  # noqa: BLE001
+                log.exception("closing the corpus failed")
+
+    # -- readiness ---------------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        return self.models_loaded.is_set() and self.corpus_ready.is_set()
+
+    def require_models(self) -> Reviewer:
+        if not self.models_loaded.is_set():
+            if self.models_error:
+                raise ServiceUnavailable(f"the language models could not be loaded: {self.models_error}", None)
+            raise ServiceUnavailable("the service is starting: the language models are still loading")
+        return self.reviewer
+
+    def require_corpus(self) -> Corpus:
+        if not self.corpus_ready.is_set() or self.corpus is None:
+            if self.corpus_error:
+                raise ServiceUnavailable(f"the incident corpus is not available: {self.corpus_error}", 30)
+            raise ServiceUnavailable("the service is starting: the incident corpus is still loading")
+        return self.corpus
+
+    # -- work off the event loop -------------------------------------------------------------
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run blocking work (reviews, searches) in a worker thread, at most `review_workers` at once."""
+        return await anyio.to_thread.run_sync(function, *args, limiter=self.review_limiter)
