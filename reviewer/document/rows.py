@@ -43,7 +43,9 @@ _OPEN_WORDS = re.compile(r"^\s*(open|todo|to do|in progress|not started|planned|
 
 TICKET_KEY = re.compile(r"(?<![\w/-])(?:[A-Z][A-Z0-9]{1,9}-\d+|#\d{1,7})(?![\w-])")
 OWNER_PATTERNS = [
-    re.compile(r"(?:owner|owned by|assignee|assigned to|dri|responsible)\s*[:=-]?\s*(?P<owner>@?[\w.-]+(?:\s[A-Z][\w.-]+)?)", re.I),
+    # Whole words with a separator: "driver" is not "dri", "the owner of the repo" names no owner.
+    re.compile(r"\b(?:owner|assignee|dri|responsible)\b\s*[:=–-]\s*(?P<owner>@?[\w.-]+(?:\s[A-Z][\w.-]+)?)", re.I),
+    re.compile(r"\b(?:owned by|assigned to)\s+(?P<owner>@?[\w.-]+(?:\s[A-Z][\w.-]+)?)", re.I),
     re.compile(r"(?<![\w@])(?P<owner>@[A-Za-z0-9][\w.-]*[A-Za-z0-9])"),
 ]
 _DUE_PATTERN = re.compile(r"\b(?:due|by|deadline|eta|target|before)\b\s*:?\s*(?:on\s+)?$", re.I)

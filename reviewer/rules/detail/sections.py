@@ -1,0 +1,126 @@
+"""PM501 thin-section and PM502 incomplete-summary."""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.document.model import BlockKind, SectionKind
+from reviewer.findings import Dimension, Severity
+from reviewer.nlp.metrics import document_metrics
+from reviewer.rules.base import Hit, rule
+
+# Fewest words a section kind needs below the full bar; the full bar multiplies them by
+# `full_bar_factor`. Timeline and action items are judged by their rows, not their words.
+DEFAULT_MIN_WORDS = {"summary": 20, "impact": 12, "root_cause": 25, "trigger": 8, "detection": 8,
+                     "response": 12, "resolution": 10, "lessons": 10}
+_WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
+
+
+def section_words(doc, kind: SectionKind) -> tuple[int, list]:
+    """Words written under every section of `kind` (subsections of another kind not counted twice)."""
+    sections = doc.sections_of(kind)
+    if not sections:
+        return 0, []
+    counted: set[int] = set()
+    words = 0
+    for section in sections:
+        for block in doc.blocks_in(section):
+            if block.kind == BlockKind.HEADING or id(block) in counted:
+                continue
+            owner = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+            if owner is not None and owner.kind != kind and owner.index != section.index:
+                continue
+            counted.add(id(block))
+            words += len(_WORD.findall(block.text))
+    return words, sections
+
+
+@rule(
+    code="PM501", name="thin-section", dimension=Dimension.DETAIL, severity=Severity.WARNING,
+    summary="A section is too short for what it has to say (the bar rises with severity).",
+    what="Counts the words under each section kind (summary, impact, root cause, trigger, detection, response, "
+         "resolution, lessons; all sections of one kind together) and reports a kind below its minimum "
+         "(`min_words`); documents at the full bar (SEV-1/2 by default) need `full_bar_factor` times as many. "
+         "Empty sections are PM102's.",
+    why="A one-line root cause or impact section is a sign that the question was not really answered; the "
+        "worse the incident, the more a reader needs.",
+    example="`## Root cause` followed by `A bad config.`",
+    use_instead="Say what failed, why it failed, and why the safeguards did not stop it, with the evidence.",
+    should_flag=["# Outage\n\n## Root cause\nA bad config push.\n"],
+    should_pass=["# Outage\n\n## Root cause\nA config push at 10:02 UTC set the connection pool of the payments "
+                 "service to 0, because the deploy tool reads an empty value as zero. The canary stage checks "
+                 "only HTTP health, which stayed green, so the change reached every region within six minutes.\n"],
+    options={"min_words": dict(DEFAULT_MIN_WORDS), "full_bar_factor": 1.5},
+)
+def thin_section(ctx):
+    minimums = dict(DEFAULT_MIN_WORDS)
+    minimums.update(ctx.options.get("min_words") or {})
+    factor = float(ctx.options.get("full_bar_factor", 1.5)) if ctx.full_bar else 1.0
+    for name, minimum in minimums.items():
+        try:
+            kind = SectionKind(name)
+        except ValueError:
+            continue
+        words, sections = section_words(ctx.doc, kind)
+        needed = int(round(minimum * factor))
+        if not sections or words == 0 or words >= needed:
+            continue  # absent (PM101) or empty (PM102) is reported elsewhere
+        first = sections[0]
+        yield Hit(first.heading.start, first.heading.end,
+                  f"Section \"{first.title}\" has {words} words; a {kind.value.replace('_', ' ')} section needs at "
+                  f"least {needed}{' at this severity' if factor > 1 else ''}.",
+                  data={"words": words, "needed": needed})
+
+
+_HAPPENED = re.compile(r"\b(?:because|due\s+to|caused|after|when|following|trigger\w*|fail\w*|broke|crash\w*|expired|"
+                       r"deploy\w*|change\w*|outage|error\w*|bug|misconfigur\w*|overload\w*|exhaust\w*|ran\s+out|"
+                       r"went\s+down|stopped|dropped|leak\w*|compromis\w*)\b", re.I)
+_IMPACT = re.compile(r"\b(?:users?|customers?|clients?|visitors?|requests?|unavailable|unable|could\s*n[o']t|cannot|"
+                     r"errors?|down|outage|degraded|impact\w*|affect\w*|failed|failing|lost|slow\w*|latency|"
+                     r"disrupt\w*|broken|stuck|timeouts?)\b", re.I)
+
+
+@rule(
+    code="PM502", name="incomplete-summary", dimension=Dimension.DETAIL, severity=Severity.WARNING,
+    summary="The summary does not say what happened, what the impact was and how long it lasted.",
+    what="Reads the summary section (or the preamble before the first section, when there is no summary) and "
+         "reports which of the three it lacks: what happened (a cause or failure), the impact (who or what was "
+         "affected) and the duration (a stated length or a clock-time window).",
+    why="Most readers read only the summary; it has to carry the incident on its own.",
+    example="`## Summary` / `We had an incident with the API yesterday and it has been fixed.`",
+    use_instead="`A config push at 10:02 UTC set the payments pool size to 0; checkout returned errors to "
+                "1,200 customers for 42 minutes until the push was rolled back.`",
+    should_flag=["# Outage\n\n## Summary\nWe had an incident with the API yesterday and we have written this report "
+                 "so that everyone knows.\n"],
+    should_pass=["# Outage\n\n## Summary\nA config push set the payments pool size to 0; checkout returned errors "
+                 "to 1,200 customers for 42 minutes until the push was rolled back.\n"],
+    needs_nlp=True,
+)
+def incomplete_summary(ctx):
+    doc = ctx.doc
+    summaries = doc.sections_of(SectionKind.SUMMARY)
+    if not summaries:
+        return
+    section = summaries[0]
+    blocks = [b for b in doc.blocks_in(section) if b.kind != BlockKind.HEADING and not b.quoted]
+    text = " ".join(b.text for b in blocks)
+    if not text.strip():
+        return  # empty: PM102
+    metrics = document_metrics(doc, ctx.analysis)
+    has_duration = any(section.span.start <= d.start < section.span.end for d in metrics.durations)
+    missing = []
+    if not _HAPPENED.search(text):
+        missing.append("what happened")
+    if not _IMPACT.search(text) and not any(section.span.start <= n.start < section.span.end
+                                            for n in metrics.impact_numbers):
+        missing.append("the impact")
+    if not has_duration:
+        missing.append("how long it lasted")
+    if not missing:
+        return
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    yield Hit(section.heading.start, section.heading.end,
+              f"The summary does not say {listed}; a reader of the summary alone should learn what failed, who "
+              f"was affected and for how long.",
+              severity=Severity.SUGGESTION if missing == ["how long it lasted"] else None,
+              data={"missing": missing})
