@@ -48,7 +48,7 @@ def render(reviews: Sequence[Review], *, color: bool = False) -> str:
             lines.append(command("error", f"pmreview could not review this file: {review.error}", file=path,
                                  title="pmreview"))
             continue
-        index = LineIndex(review.text)
+        index = LineIndex(review.text or "")
         lines.extend(_annotation(path, index, finding) for finding in review.findings)
     summary = summarize(reviews)
     # A plain line in the log (not a command) so that a clean run still says something.

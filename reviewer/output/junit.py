@@ -71,7 +71,7 @@ def _suite(review: Review) -> ET.Element:
         ET.SubElement(suite, "testcase", name="no findings", classname="pmreview", file=path)
         _counts(suite, tests=1, failures=0, errors=0)
         return suite
-    index = LineIndex(review.text)
+    index = LineIndex(review.text or "")
     for finding in review.findings:
         document_level = is_document_level(finding.start, finding.end)
         line, column = (1, 1) if document_level else index.line_col(finding.start)
@@ -82,7 +82,7 @@ def _suite(review: Review) -> ET.Element:
                                 type=xml_text(finding.severity.value))
         body = [f"{path}:{line}:{column}: {finding.code} [{finding.severity.value}] {finding.message}"]
         if not document_level:
-            flagged = review.text[index.clamp(finding.start):index.clamp(finding.end)]
+            flagged = index.text[index.clamp(finding.start):index.clamp(finding.end)]
             if len(flagged) > SNIPPET_CHARS:
                 flagged = flagged[:SNIPPET_CHARS] + "…"
             if flagged:

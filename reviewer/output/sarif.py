@@ -72,7 +72,7 @@ def sarif_log(reviews: Sequence[Review]) -> dict[str, Any]:
                 "locations": [{"physicalLocation": {"artifactLocation": _artifact_location(uri)}}],
             })
             continue
-        index = LineIndex(review.text)
+        index = LineIndex(review.text or "")
         if uri not in artifact_index:
             artifact_index[uri] = len(artifacts)
             artifacts.append({"location": _artifact_location(uri), "encoding": "utf-8"})
@@ -181,6 +181,7 @@ def _unknown_rule_descriptor(code: str, reviews: Sequence[Review]) -> dict[str, 
         "id": code,
         "name": finding.name,
         "shortDescription": {"text": safe_text(finding.name)},
+        "fullDescription": {"text": f"{code} {safe_text(finding.name)} (not a rule of this pmreview version)."},
         "help": {"text": f"{code} {safe_text(finding.name)}: not a rule of this pmreview version.",
                  "markdown": f"# {code} {safe_text(finding.name)}\n\nNot a rule of this pmreview version."},
         "defaultConfiguration": {"level": LEVEL[finding.severity]},

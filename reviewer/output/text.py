@@ -55,12 +55,12 @@ def render(reviews: Sequence[Review], *, color: bool = False) -> str:
     style = _Style(color)
     blocks: list[str] = []
     for review in reviews:
-        path = terminal_text(display_path(review))
+        path = terminal_text(display_path(review)).replace("\n", "\ufffd")  # one headline per finding
         if review.error:
             blocks.append(f"{style(path, _BOLD)}: {style('error', _SEVERITY_COLOUR[Severity.ERROR])}: "
                           f"{terminal_text(review.error)}")
             continue
-        index = LineIndex(review.text)
+        index = LineIndex(review.text or "")
         for finding in review.findings:
             blocks.append(_finding_block(path, index, finding, style))
         blocks.append(_scores_line(path, review, style))
