@@ -30,6 +30,9 @@ def _vague(analyzer, sentence: str) -> list[str]:
     ("The token was immediately revoked.", "immediately"),
     ("Traffic recovered on a Sunday evening.", "on a Sunday evening"),
     ("The page fired at 2X:XX (not sure exact time).", "2X:XX (not sure exact time)"),
+    ("A few minutes later the alert cleared.", "A few minutes later"),
+    ("By mid-afternoon the queue had drained.", "By mid-afternoon"),
+    ("At around the same time the cache emptied.", "At around the same time"),
 ])
 def test_vague_times_are_found_with_their_exact_words(analyzer, sentence, expected):
     assert expected in _vague(analyzer, sentence)
@@ -48,6 +51,8 @@ def test_vague_times_are_found_with_their_exact_words(analyzer, sentence, expect
     "The job retried 11 times at 3 nodes.",
     "The peak was 235 users at 18:00 UTC yesterday.",  # a relative day anchored to a clock time
     'The on-call wrote "around 11 it got slow" in the channel.',  # quoted speech
+    "Ten minutes later the alert cleared.",  # an offset from the event before: precise enough
+    "The node count went to 4 from 3 as intended.",
 ])
 def test_precise_times_durations_and_non_events_are_not_vague(analyzer, sentence):
     assert _vague(analyzer, sentence) == []
@@ -58,6 +63,13 @@ def test_vague_times_in_quotes_code_and_action_items_are_left_alone(analyzer):
             "- [ ] Review alerts in the afternoon standup (@kim, OPS-1)\n" + TIMELINE)
     doc = parse(text)
     assert vague_times(doc, analyzer.analyze(doc)) == []
+
+
+def test_vague_time_in_the_time_position_of_a_timeline_row():
+    text = ("# X\n\n## Timeline (UTC)\n| Time | Event |\n|---|---|\n| 10:02 | Alert fired |\n"
+            "| Afternoon | Deploy rolled back |\n\n- 10:40 Paged the DBA.\n- Later: on-call restarted the proxy.\n")
+    found = vague_times(parse(text))
+    assert [(v.text, v.in_timeline) for v in found] == [("Afternoon", True), ("Later", True)]
 
 
 def test_vague_time_spans_are_offsets_into_the_original_text(analyzer):

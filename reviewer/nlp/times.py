@@ -41,7 +41,7 @@ _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_WORDS = r"(?:" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + \
     r"|\d{4}-\d{2}-\d{2}|" + _WEEKDAY + r"|the\s+\d{1,2}(?:st|nd|rd|th))"
 _FEW = r"(?:a\s+few|few|several|some|many|a\s+couple(?:\s+of)?|couple\s+of|a\s+number\s+of)"
-_UNIT = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
+_UNIT = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|moments?)"
 _HEDGE = r"(?:around|about|approximately|approx\.?|roughly|circa|ca\.?|~\s?|near|nearly|almost|sometime\s+around|some\s+time\s+around)"
 # An hour with no minutes: "11", "11am", "3 p.m.", "noon". It must not be a count ("at 11 pods").
 _HOUR_ONLY = (r"(?:(?:[01]?\d|2[0-3])(?!\d|[:.,]\d)(?:\s?[ap]\.?\s?m\.?(?![a-z]))?(?:\s?o'?clock)?(?:\s?(?:" + ZONE + r"))?"
@@ -62,14 +62,20 @@ _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("part-of-day", re.compile(r"\b(?:(?:early|late)\s+)?(?:on\s+(?:a\s+)?)?(?:that|this|the\s+same|same|one|the\s+following|the\s+next"
                                r"|the\s+previous|yesterday|last|tomorrow|" + _WEEKDAY + r")\s+" + _DAYPART + r"\b", re.I)),
     ("part-of-day", re.compile(r"\bthe\s+" + _DAYPART + r"\s+of\s+(?:" + _DATE_WORDS + r"|the\s+\w+)", re.I)),
+    ("part-of-day", re.compile(r"\b(?:by|in|around|until|before|after|from|at|during)\s+(?:early|late|mid)[\s-]*(?:morning|afternoon|evening|day)\b",
+                               re.I)),
+    ("part-of-day", re.compile(r"\b(?:in\s+the\s+(?:early|small|wee)\s+hours|late\s+at\s+night|tonight"
+                               r"|(?:before|after|around|during|over|at)\s+lunch(?:time)?)\b", re.I)),
     ("part-of-day", re.compile(r"\b(?:overnight|throughout\s+the\s+day|during\s+the\s+day|over\s+the\s+weekend|later\s+in\s+the\s+day"
                                r"|(?:before|by|at|around)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:business\s+)?day|eod|cob)"
                                r"|first\s+thing\s+in\s+the\s+morning)\b", re.I)),
     ("relative", re.compile(r"\b(?:later|earlier)\s+(?:that|this|the\s+same|in\s+the|on\s+the)\s+(?:day|night|morning|afternoon|evening"
                             r"|week|month)\b", re.I)),
     ("relative", re.compile(r"\blater\s+on\b(?:\s+" + _DATE_WORDS + r")?", re.I)),
+    ("relative", re.compile(r"\b(?:(?:at\s+)?(?:around|about|roughly)\s+the\s+same\s+time|moments?\s+(?:later|after(?:wards)?))\b",
+                            re.I)),
     ("relative", re.compile(r"\b(?:shortly|soon|right|immediately|just|not\s+long|some\s*time|a\s+while|a\s+bit|a\s+little|directly)"
-                            r"\s+(?:after(?:wards?)?|thereafter|following|afterwards)\b(?!" + _CLOCK_AHEAD + r"|\s*" + _HOUR_ONLY + r")",
+                            r"\s+(?:after(?:wards?)?|thereafter|following|afterwards|later)\b(?!" + _CLOCK_AHEAD + r"|\s*" + _HOUR_ONLY + r")",
                             re.I)),
     ("relative", re.compile(r"\b(?:shortly|soon)\s+(?:thereafter|afterwards?|before)\b(?!" + _CLOCK_AHEAD + r")", re.I)),
     ("relative", re.compile(r"\b(?:" + _FEW + r"\s+)?" + _UNIT + r"\s+later\b", re.I)),
@@ -89,6 +95,13 @@ _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # Adverbs that are vague times only as adverbs of a past event in the incident (checked with spaCy).
 _ADVERB_WORDS = re.compile(r"\b(?:later|immediately|recently|in\s+advance)\b", re.I)
 _DAYPART_WORDS = re.compile(r"\b(?:morning|afternoon|evening|night|overnight|weekend|yesterday)\b", re.I)
+_COUNT_BEFORE = re.compile(r"(?:\d+|\ban?|\bone|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+                           r"|thirty|forty|fifty|sixty|ninety|half\s+an?)\s*$", re.I)
+# A timeline row (or its time cell) that starts with a vague time instead of a clock time.
+_ROW_VAGUE_START = re.compile(
+    r"^\W{0,4}(?P<when>(?:(?:early|late|mid)[\s-]+)?(?:morning|afternoon|evening|night|overnight|midday|later|afterwards"
+    r"|next\s+day|the\s+next\s+(?:day|morning)|soon\s+after|shortly\s+after|eventually|unknown|tbd|\?{2,}))"
+    r"\W*(?::|[-–—|]|$)", re.I)
 _QUOTES = re.compile(r"\"[^\"\n]{0,400}\"|“[^”\n]{0,400}”")
 _MODALS = {"will", "would", "should", "could", "must", "can", "may", "might", "shall", "'ll", "need", "ought"}
 
@@ -203,18 +216,29 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
         candidates: list[tuple[int, int, str]] = []
         for kind, pattern in _VAGUE_PATTERNS:
             for m in pattern.finditer(text):
+                if kind == "relative" and _COUNT_BEFORE.search(text, 0, m.start()) and re.match(_UNIT, m.group(0), re.I):
+                    continue  # "ten minutes later", "an hour later": an offset from the row before, not vague
                 end = m.end()
                 if text[m.start() : end].endswith("m.") and not text[m.start() : end].endswith(".m."):
                     end -= 1  # "at ~3pm." ends a sentence: the full stop is not part of the time
                 candidates.append((m.start(), end, kind))
         if spacy_doc is not None:
             for m in _ADVERB_WORDS.finditer(text):
+                if re.search(_UNIT + r"\s*$", text[: m.start()], re.I):
+                    continue  # "ten minutes later" is an offset; "a few minutes later" is matched above
                 tokens = _tokens_at(spacy_doc, m.start(), m.end())
                 if tokens and _past_event_adverb(tokens[0]):
                     candidates.append((m.start(), m.end(), "relative"))
             for ent in spacy_doc.ents:
                 if ent.label_ == "TIME" and _DAYPART_WORDS.search(ent.text) and not re.search(r"\d", ent.text):
                     candidates.append((ent.start_char, ent.end_char, "part-of-day"))
+        if _inside_any(block.span, timeline_spans):
+            m = _ROW_VAGUE_START.match(text)
+            if m:
+                when = m.group("when")
+                kind = "part-of-day" if _DAYPART_WORDS.search(when) else "unknown" if re.fullmatch(r"unknown|tbd|\?+", when, re.I) \
+                    else "relative"
+                candidates.append((m.start("when"), m.end("when"), kind))
         # Longest first; drop overlaps.
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         kept: list[tuple[int, int, str]] = []
