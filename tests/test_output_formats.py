@@ -280,7 +280,8 @@ def test_junit_is_valid_xml_with_one_failure_per_finding(reviews):
 
 # --- text -------------------------------------------------------------------------------------
 
-HEADLINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>PM\d{3}) \[(?P<severity>\w+)\] (?P<message>.*)$")
+HEADLINE = re.compile(
+    r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>PM\d{3}) \[(?P<severity>\w+)\] (?P<message>.*)$")
 
 
 def test_text_headlines_carry_path_line_column_code_severity(reviews):

@@ -79,7 +79,8 @@ def _finding_block(path: str, index: LineIndex, finding: Finding, style: _Style)
         lines.extend(_source_lines(index, finding, line, style))
     if finding.replacements:
         shown = " or ".join(f'"{_one_line(r)}"' for r in finding.replacements[:MAX_REPLACEMENTS])
-        more = f" (+{len(finding.replacements) - MAX_REPLACEMENTS} more)" if len(finding.replacements) > MAX_REPLACEMENTS else ""
+        hidden = len(finding.replacements) - MAX_REPLACEMENTS
+        more = f" (+{hidden} more)" if hidden > 0 else ""
         gutter = " " * len(str(line))
         lines.append(f"{gutter} {style('=', _CYAN)} replace with: {shown}{more}")
     return "\n".join(lines)
