@@ -136,6 +136,13 @@ def test_midnight_roll_over_is_not_out_of_order():
     assert rows[2].rolled_over and (rows[3].at - rows[0].at).total_seconds() == 51 * 60
 
 
+def test_rows_after_a_dated_lead_up_row_are_the_next_day():
+    flagged, rows = _order("- 2021-01-10 19:00 Launch announced on TV.\n- 09:00 Journey opened.\n- 09:03 Alert.\n"
+                           "- 08:58 Paged.\n")
+    assert flagged == ["08:58"]
+    assert rows[1].rolled_over and rows[2].at.day == 11
+
+
 def test_a_mistyped_date_is_out_of_order_and_the_rows_after_it_are_not():
     flagged, _ = _order("- 2023-01-11 14:34 A.\n- 2022-01-11 14:40 B.\n- 2023-01-11 14:51 C.\n")
     assert flagged == ["2022-01-11 14:40"]

@@ -580,12 +580,18 @@ def resolve_rows(doc: Postmortem) -> list[ResolvedRow]:
                     gap_back = prev_at - row.at
                     wrapped = row.at + timedelta(hours=12)
                     forward = (row.at + timedelta(days=1)) - prev_at
+                    # After a row with its own date ("2021-01-10 19:00 launch announced"), rows with
+                    # no date are usually the incident's day: any step back of more than an hour is
+                    # read as the next day. Elsewhere only a late-evening clock rolls over.
+                    dated_before = _row_date_written(previous.entry)
+                    rolls_over = gap_back > timedelta(hours=1) and (
+                        (dated_before and forward <= timedelta(hours=24))
+                        or (prev_at.hour >= 18 and forward <= timedelta(hours=12)) or forward <= timedelta(hours=6))
                     if (clock.meridiem is None and 1 <= clock.hour < 12 and 9 <= prev_at.hour <= 12
                             and timedelta(0) <= wrapped - prev_at <= timedelta(hours=4)):
                         row.wrapped_12h = True  # 11:50 then 1:03 on a 12-hour clock: 13:03
                         row.at = wrapped
-                    elif gap_back > timedelta(hours=1) and (
-                            (prev_at.hour >= 18 and forward <= timedelta(hours=12)) or forward <= timedelta(hours=6)):
+                    elif rolls_over:
                         row.rolled_over = True
                         shift += timedelta(days=1)
                         row.at += timedelta(days=1)
