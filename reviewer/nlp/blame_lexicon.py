@@ -1,0 +1,122 @@
+"""Word lists for blame detection. They only feed the parse-based detector in
+reviewer.nlp.blame: a word here is never a finding by itself, it has to stand in the right
+grammatical relation (a person as its subject, a cause phrase around it, a modal + have)."""
+
+from __future__ import annotations
+
+# Pronouns that stand for people. "they"/"it" are left out: in postmortems "they" is as
+# often the nodes as the people, so it only counts when the classifier agrees (WEAK_PRONOUNS).
+PERSON_PRONOUNS = frozenset({"i", "we", "he", "she", "you", "me", "us", "him", "her", "someone", "somebody",
+                             "everyone", "everybody"})
+WEAK_PRONOUNS = frozenset({"they", "them"})
+
+# Roles and groups of people (lemmas). A noun with one of these as its head (or "team" with a
+# compound: "the DBA team") is a person-like agent.
+ROLE_NOUNS = frozenset({
+    "engineer", "developer", "dev", "operator", "admin", "administrator", "sysadmin", "dba", "sre", "oncall",
+    "on-call", "responder", "reviewer", "author", "person", "team", "teammate", "colleague", "employee", "staff",
+    "contractor", "intern", "manager", "lead", "maintainer", "committer", "deployer", "human", "people", "folk",
+    "analyst", "technician", "programmer", "coworker", "co-worker", "approver", "requester", "commander", "ic",
+    "architect", "tester", "qa", "ops", "devops", "member", "guy", "individual", "worker", "vendor", "supplier",
+    "squad", "crew", "shift", "rotation", "newcomer", "hire", "junior", "senior", "specialist", "consultant",
+})
+# Nouns that are people but usually the ones affected, not the ones acting.
+AFFECTED_NOUNS = frozenset({"user", "customer", "client", "visitor", "subscriber", "attacker", "student"})
+
+# Words that are never a person here even when spaCy tags them PERSON (tools, bots, systems).
+NOT_PERSON = frozenset({"prow", "jenkins", "kubernetes", "k8s", "terraform", "ansible", "puppet", "chef", "helm",
+                        "nginx", "haproxy", "envoy", "redis", "postgres", "mysql", "kafka", "consul", "vault",
+                        "github", "gitlab", "travis", "circleci", "bot", "dependabot", "renovate", "argo", "flux"})
+
+# Verbs whose person subject makes the person the cause of a failure (lemma → kind of fault).
+FAULT_VERBS = frozenset({"forget", "neglect", "ignore", "overlook", "botch", "bungle", "fumble", "misconfigure",
+                         "mistype", "misread", "misjudge", "mishandle", "disregard", "skip", "miss", "break",
+                         "mess", "screw", "fat-finger", "fatfinger", "goof", "blunder", "bypass", "circumvent"})
+# Objects after which "miss" is no fault ("we missed our SLO" is a measurement).
+MISS_NEUTRAL_OBJECTS = frozenset({"slo", "sla", "target", "objective", "goal", "budget", "cache", "window",
+                                  "deadline", "train", "bus", "flight", "meeting"})
+# "X failed to VERB": only these verbs are a person's duty ("failed to renew"); a system
+# "failed to connect". Also used by "did not bother to".
+DUTY_VERBS = frozenset({"renew", "update", "check", "test", "notify", "escalate", "follow", "review", "verify",
+                        "communicate", "read", "validate", "confirm", "inform", "tell", "alert", "page",
+                        "document", "report", "monitor", "investigate", "respond", "acknowledge", "ack", "act",
+                        "heed", "notice", "catch", "spot", "consider", "realize", "realise", "recognize",
+                        "remember", "double-check", "ensure", "lock", "rotate", "revoke", "backup", "back",
+                        "coordinate", "consult", "ask", "wait", "plan", "prepare", "announce", "inspect",
+                        "audit", "approve", "merge", "roll", "revert", "restore", "apply", "run", "deploy",
+                        "configure", "set", "enable", "disable", "add", "remove", "include", "mention",
+                        "pay", "take", "use", "look", "address", "fix", "patch", "upgrade", "tag", "label"})
+FAULT_ADVERBS = frozenset({"accidentally", "mistakenly", "carelessly", "inadvertently", "erroneously", "wrongly",
+                           "incorrectly", "thoughtlessly",
+                           "haphazardly", "improperly", "unintentionally", "blindly", "hastily", "foolishly"})
+# Adverbs that are technical manner, not fault, when they modify these verbs ("lazily loaded").
+TECHNICAL_MANNER = frozenset({"load", "evaluate", "initialize", "initialise", "compute", "fetch", "import",
+                              "instantiate", "allocate", "resolve", "parse", "render", "compile", "bind"})
+
+# Nouns of failure for "X caused the outage" and "the outage was caused by X".
+FAILURE_NOUNS = frozenset({"outage", "incident", "failure", "problem", "issue", "downtime", "disruption",
+                           "breakage", "degradation", "interruption", "loss", "corruption", "mess", "disaster"})
+# Nouns of error for "a mistake by X", "X's mistake", "X made an error".
+ERROR_NOUNS = frozenset({"mistake", "error", "fault", "blunder", "slip", "oversight", "screw-up", "screwup",
+                         "negligence", "carelessness", "lapse", "gaffe", "goof", "misstep", "fumble"})
+
+# "human error" and its cousins: the modifier of an ERROR_NOUN that makes it a human-error cause.
+HUMAN_ERROR_MODIFIERS = frozenset({"human", "operator", "user", "manual", "engineer", "admin", "administrator",
+                                   "pilot", "personnel", "operational", "people", "procedural", "staff"})
+HUMAN_ERROR_WORDS = frozenset({"pebkac", "pebcak", "pebkak", "id10t", "layer-8"})
+# Words that put a noun phrase in the position of a cause.
+CAUSE_WORDS = frozenset({"cause", "because", "due", "result", "attribute", "blame", "reason", "root", "trigger",
+                         "fault", "responsible", "stem", "boil", "come", "owe", "thanks", "culprit", "source",
+                         "origin", "lead", "contribute", "contributing", "factor"})
+
+# Judgements of character or competence, by lemma (and the lower-cased form for adverbs).
+JUDGEMENT_WORDS = frozenset({"sloppy", "sloppiness", "careless", "carelessness", "lazy", "laziness", "negligent",
+                             "negligence", "incompetent", "incompetence", "reckless", "recklessness", "stupid",
+                             "stupidity", "dumb", "idiotic", "idiot", "clueless", "irresponsible",
+                             "irresponsibility", "amateurish", "boneheaded", "lax", "inept", "ineptitude",
+                             "foolish", "moron", "moronic", "lousy", "shoddy", "slapdash", "unprofessional",
+                             "inattentive", "inattention", "thoughtless", "brainless", "dim-witted", "dimwit",
+                             "sloppily", "lazily", "carelessly", "negligently", "recklessly", "stupidly",
+                             "incompetently", "foolishly", "shoddily", "cowboy"})
+# A judgement word that modifies one of these is a technical term, not a judgement.
+TECHNICAL_HEADS = frozenset({"load", "loading", "evaluation", "initialization", "initialisation", "iterator",
+                             "sequence", "import", "instantiation", "allocation", "binding", "consensus",
+                             "lock", "locking", "mode", "match", "matching", "parsing", "parser", "validation",
+                             "check", "checking", "quantifier", "regex", "value", "property", "field",
+                             "attribute", "list", "stream", "variable", "val", "expiry", "expiration",
+                             "ttl", "deletion", "cleanup", "scheduling", "replication"})
+
+# Minimisers of hindsight: they make what happened sound easy to have avoided.
+MINIMISERS = frozenset({"just", "simply", "merely", "obviously", "clearly", "trivially", "easily"})
+# After "just", these make it a time or quantity ("just before 10:00", "just under 1G").
+JUST_NEUTRAL_NEXT = frozenset({"before", "after", "as", "under", "over", "about", "around", "in", "now", "then",
+                               "once", "enough", "below", "above", "past", "like", "when", "since", "prior",
+                               "a", "an", "the", "one", "two", "three", "few", "minutes", "seconds", "hours",
+                               "slightly", "barely", "shy", "short", "beyond", "outside", "inside", "within",
+                               "to", "into", "by", "at", "on", "for", "from", "released", "-", "what", "how",
+                               "because", "so", "that", "this", "these", "those"})
+# Verbs that "clearly"/"easily" modify as plain manner ("clearly communicate", "easily scale").
+MANNER_VERBS = frozenset({"communicate", "label", "state", "show", "define", "document", "mark", "explain",
+                          "indicate", "display", "visible", "see", "read", "understand", "describe", "write",
+                          "identify", "separate", "distinguish", "scale", "reproduce", "articulate", "specify",
+                          "outline", "demonstrate", "present", "signal", "mention", "list", "say", "tell"})
+MODAL_WORDS = frozenset({"should", "could", "would", "might", "must", "ought", "can", "need", "have"})
+
+# Person-targeted action items: instructions to people instead of changes to the system.
+ACTION_PERSON_VERBS = frozenset({"remind", "tell", "instruct", "warn", "reprimand", "discipline", "retrain",
+                                 "admonish", "caution", "lecture", "scold", "coach"})
+ACTION_CARE_PHRASES = (
+    "be more careful", "be careful", "be more vigilant", "be vigilant", "be more attentive", "be attentive",
+    "pay more attention", "pay attention", "pay closer attention", "take more care", "take care",
+    "be more diligent", "be diligent", "be more thorough", "be thorough", "remember to", "always remember",
+    "never forget", "not forget", "don't forget", "do not forget", "double-check", "double check", "triple-check",
+    "think twice", "be extra careful", "use more caution", "exercise caution", "exercise more caution",
+)
+
+# Verbs that are people's actions when something "should have been VERBed" ("caught in review").
+HUMAN_CHECK_VERBS = frozenset({"catch", "spot", "notice", "review", "test", "check", "verify", "escalate",
+                               "communicate", "flag", "question", "raise", "discuss", "consider", "validate",
+                               "approve", "reject", "block", "roll", "revert", "stage", "announce", "coordinate",
+                               "do", "handle", "think", "plan", "read", "inspect", "audit", "double-check",
+                               "follow", "ask", "document", "prevent", "find", "detect", "see", "report",
+                               "investigate", "monitor", "realize", "realise", "recognize", "identify"})
