@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewer.document.metadata import normalise_key, severity_level
-from reviewer.document.model import Postmortem, ProseBlock, SectionKind, Span
+from reviewer.document.model import Link, Postmortem, ProseBlock, SectionKind, Span
 from reviewer.document.timeexpr import find_clocks, to_24h
 from reviewer.facts import fact
 
@@ -70,8 +70,8 @@ _PROSE_PATTERNS = [
     ("impact", re.compile(r"\b" + _STATE + r"\b[^.;:\n]{0,60}?\bfor\s+" + _HEDGE + r"(?P<d>" + DURATION + r")(?!\s+(?:before|after|ago))", re.I)),
     ("impact", re.compile(r"\b(?:outage|downtime|disruption|degradation|interruption|unavailability)\s+(?:of|lasting)\s+"
                           + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
-    ("impact", re.compile(r"(?<![\w-])" + _HEDGE + r"(?P<d>" + DURATION + r")\s+(?:of\s+)?(?:total\s+|complete\s+|partial\s+)?"
-                          r"(?:downtime|outage|disruption|service\s+disruption|unavailability)\b", re.I)),
+    ("impact", re.compile(r"(?<![\w-])" + _HEDGE + r"(?P<d>" + DURATION + r")[\s-]+(?:long\s+)?(?:of\s+)?(?:total\s+|complete\s+|partial\s+)?"
+                          r"(?:downtime|outage|disruption|service\s+disruption|unavailability|period|window)\b", re.I)),
     ("detect", re.compile(r"\b(?:detected|noticed|spotted|discovered|identified|alerted)\s+(?:within|after|in)\s+"
                           + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("detect", re.compile(r"\b(?:unnoticed|undetected)\s+for\s+" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
@@ -436,6 +436,8 @@ _VAGUE_PATTERNS = [
      "say how large the {n} was (requests per second or errors per minute, against normal)"),
 ]
 _HAS_NUMBER = re.compile(r"\d|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundreds?|thousands?|millions?|dozens?|half|third|quarter)\b", re.I)
+_GENERAL_CASE = re.compile(r"\b(?:in\s+(?:the\s+)?cases?\s+of|under|handl\w*|against|prevent\w*|avoid\w*|protect\w*|"
+                           r"during\s+periods\s+of|whenever|any)\s*$", re.I)
 _CLAIM_SECTIONS = {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.UNKNOWN, SectionKind.DETECTION,
                    SectionKind.RESPONSE, SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE, SectionKind.TRIGGER}
 
@@ -455,11 +457,122 @@ def _vague_claims(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
         for pattern, advice in _VAGUE_PATTERNS:
             for m in pattern.finditer(text):
                 noun = " ".join(m.group("n").lower().split())
+                if _GENERAL_CASE.search(text[: m.start()]):
+                    continue  # "limit requests in cases of high load": a kind of situation, not this incident
                 if m.group("q").lower() in ("some", "a few", "several", "most") and not _IMPACT_CUE.search(text):
                     continue  # "some users prefer X" is not an impact claim
                 span = block.original_span(base + m.start(), base + m.end())
                 found.append(VagueClaim(doc.text[span.start:span.end], span.start, span.end, advice.format(n=noun)))
     return found
+
+
+# --- evidence and document facts ----------------------------------------------------------
+
+# What a link is evidence of, by its address. A link to a project's home page, a design doc
+# on a branch or a donation page is context, not evidence of this incident.
+EVIDENCE_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("ticket", re.compile(r"/(?:issues|pull|pulls|merge_requests|-/issues)/\d+|/browse/[A-Z][A-Z0-9]+-\d+|jira|"
+                          r"atlassian\.net|linear\.app|youtrack|bugzilla|show_bug|/tickets?/|servicenow|zendesk", re.I)),
+    ("change", re.compile(r"/(?:commit|commits|compare)/|/blob/[0-9a-f]{7,40}/|/-/merge_requests|gerrit|/\+/\d+|"
+                          r"/changes/\d+", re.I)),
+    ("dashboard", re.compile(r"grafana|datadog|kibana|newrelic|honeycomb|cloudwatch|prometheus|/dashboards?\b|/d/[\w-]+|"
+                             r"console\.cloud\.google\.com/(?:monitoring|logs)|console\.aws\.amazon\.com|sentry\.io|"
+                             r"splunk|lightstep|signalfx|chronosphere|thanos|/metrics\b|pagerduty|opsgenie", re.I)),
+    ("status", re.compile(r"//status\.|statuspage|/status(?:\.html)?\b|/incidents?/|\bblog\b|/posts?/|twitter\.com|"
+                          r"//x\.com|mastodon|/announcements?\b", re.I)),
+    ("chat", re.compile(r"slack\.com/archives|gitter\.im|discord(?:app)?\.com/channels|zulip|teams\.microsoft\.com|"
+                        r"mattermost|/archives/C[A-Z0-9]+", re.I)),
+    ("document", re.compile(r"docs\.google\.com/(?:document|spreadsheets)|hackmd\.io|notion\.so|confluence|/wiki/", re.I)),
+]
+
+
+def link_kind(url: str) -> str | None:
+    for kind, pattern in EVIDENCE_KINDS:
+        if pattern.search(url):
+            return kind
+    return None
+
+
+def evidence_links(doc: Postmortem) -> list[tuple[Link, str]]:
+    """Links written by the author (not in HTML comments) that point at evidence, with their kind."""
+    found = []
+    for link in doc.links:
+        if any(c.span.covers(link.span) for c in doc.comments):
+            continue
+        kind = link_kind(link.url)
+        if kind is not None:
+            found.append((link, kind))
+    return found
+
+
+def has_evidence(doc: Postmortem) -> bool:
+    """Any evidence link, or a ticket key on an action item."""
+    if evidence_links(doc):
+        return True
+    # A ticket key written on an action item ("OPS-123", "#4538") is a reference too.
+    return any(a.ticket and not a.ticket.startswith(("http", "/", ".")) for a in doc.action_items)
+
+
+
+_CAUSE_SENTENCE = re.compile(r"\b(?:root\s+cause|caused\s+by|was\s+caused|were\s+caused|the\s+cause\s+(?:was|is)|"
+                             r"due\s+to|because\s+(?:of|the|a|an|our|it)|triggered\s+by|as\s+a\s+result\s+of|"
+                             r"resulted\s+from|resulting\s+in|led\s+to|leading\s+to|(?:probable|likely|main|primary|"
+                             r"underlying|actual|real)\s+cause|the\s+cause\s+of|the\s+reason\s+(?:was|is|for)|"
+                             r"(?:we|they)\s+(?:determined|found|discovered|realised|realized)\s+that|turned\s+out|"
+                             r"this\s+happened\s+because|(?:is|was)\s+(?:probably\s+|likely\s+|most\s+likely\s+)?the\s+(?:root\s+)?cause)\b",
+                             re.I)
+
+
+_CAUSE_UNKNOWN = re.compile(r"\b(?:unknown|not\s+(?:yet\s+)?(?:known|identified|determined|clear)|under\s+investigation|"
+                            r"investigat\w*\s+(?:work\s+)?into|still\s+investigat\w*|to\s+be\s+determined|unclear)\b", re.I)
+
+
+def has_root_cause(doc: Postmortem) -> bool:
+    """A root-cause section with text, or a causal statement in the author's prose."""
+    for section in doc.sections_of(SectionKind.ROOT_CAUSE) + doc.sections_of(SectionKind.TRIGGER):
+        if any(b.text.strip() for b in doc.blocks_in(section) if b.kind.value != "heading"):
+            return True
+    for block in doc.blocks:
+        if block.quoted or _section_kind(doc, block) in (SectionKind.ACTION_ITEMS, SectionKind.TIMELINE):
+            continue
+        for m in _CAUSE_SENTENCE.finditer(block.text):
+            # "the root cause is still under investigation" states that there is none yet.
+            if not _CAUSE_UNKNOWN.search(block.text[max(0, m.start() - 40) : m.end() + 80]):
+                return True
+    return False
+
+
+def has_action_items(doc: Postmortem) -> bool:
+    """Listed action items, or an action-items section with follow-up work written in it."""
+    if doc.action_items:
+        return True
+    return any(b.text.strip() for s in doc.sections_of(SectionKind.ACTION_ITEMS) for b in doc.blocks_in(s)
+               if b.kind.value != "heading")
+
+
+def five_whys_present(doc: Postmortem) -> bool:
+    return any(b.text.strip() for s in doc.sections_of(SectionKind.FIVE_WHYS) for b in doc.blocks_in(s)
+               if b.kind.value != "heading")
+
+
+def document_facts(doc: Postmortem) -> dict[str, Any]:
+    """What the document has, for trends and the benchmark (no NLP needed)."""
+    kinds: dict[str, int] = {}
+    for _, kind in evidence_links(doc):
+        kinds[kind] = kinds.get(kind, 0) + 1
+    open_items = [a for a in doc.action_items if not a.done]
+    return {
+        "has_root_cause": has_root_cause(doc),
+        "has_action_items": has_action_items(doc),
+        "action_items": len(doc.action_items),
+        "action_items_with_owner": sum(1 for a in doc.action_items if a.owner),
+        "open_action_items": len(open_items),
+        "open_action_items_complete": sum(1 for a in open_items if a.owner and a.ticket and a.due),
+        "has_five_whys": five_whys_present(doc),
+        "evidence_links": kinds,
+        "has_evidence_links": has_evidence(doc),
+        "has_images": bool(doc.images),
+    }
 
 
 # --- the one entry point -------------------------------------------------------------------
@@ -482,4 +595,4 @@ def document_metrics(doc: Postmortem, analysis: Analysis | None) -> Metrics:
 
 @fact("metrics", needs_nlp=True)
 def metrics_fact(doc, analysis, config) -> dict:
-    return document_metrics(doc, analysis).as_dict()
+    return {**document_metrics(doc, analysis).as_dict(), **document_facts(doc)}

@@ -11,6 +11,10 @@ from reviewer.document.model import BlockKind, SectionKind
 from reviewer.findings import Dimension, Severity
 from reviewer.rules.base import Hit, rule
 
+# Prose that reports follow-up work already done ("we have switched to a token (Done)") is
+# not a list of open items waiting to be written.
+_REPORTED_DONE = re.compile(r"\((?:done|completed?|fixed|resolved)\)|\b(?:we\s+have|we've|has\s+been|have\s+been)\s+"
+                            r"(?:\w+ed|done|made)\b", re.I)
 _COMPLETE_ITEM = "- [ ] Add a CI check that rejects an empty pool size (owner: @ana, OPS-123, due 2026-02-01)"
 
 
@@ -34,7 +38,7 @@ def no_action_items(ctx):
         return
     for section in doc.sections_of(SectionKind.ACTION_ITEMS):
         prose = [b for b in doc.blocks_in(section) if b.kind != BlockKind.HEADING and b.text.strip()]
-        if prose:
+        if prose and not any(_REPORTED_DONE.search(b.text) for b in prose):
             yield Hit(section.heading.start, section.heading.end,
                       f"\"{section.title}\" has no items: write each follow-up as a list item or table row with an "
                       f"owner, a ticket and a due date.")

@@ -2,54 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
-from reviewer.document.model import Link, Postmortem, SectionKind
+from reviewer.document.model import Postmortem, SectionKind
 from reviewer.findings import Dimension, Severity
+from reviewer.nlp.metrics import evidence_links, has_evidence
 from reviewer.rules.base import Hit, rule
-
-# What a link is evidence of, by its address. A link to a project's home page, a design doc
-# on a branch or a donation page is context, not evidence of this incident.
-EVIDENCE_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("ticket", re.compile(r"/(?:issues|pull|pulls|merge_requests|-/issues)/\d+|/browse/[A-Z][A-Z0-9]+-\d+|jira|"
-                          r"atlassian\.net|linear\.app|youtrack|bugzilla|show_bug|/tickets?/|servicenow|zendesk", re.I)),
-    ("change", re.compile(r"/(?:commit|commits|compare)/|/blob/[0-9a-f]{7,40}/|/-/merge_requests|gerrit|/\+/\d+|"
-                          r"/changes/\d+", re.I)),
-    ("dashboard", re.compile(r"grafana|datadog|kibana|newrelic|honeycomb|cloudwatch|prometheus|/dashboards?\b|/d/[\w-]+|"
-                             r"console\.cloud\.google\.com/(?:monitoring|logs)|console\.aws\.amazon\.com|sentry\.io|"
-                             r"splunk|lightstep|signalfx|chronosphere|thanos|/metrics\b|pagerduty|opsgenie", re.I)),
-    ("status", re.compile(r"//status\.|statuspage|/status(?:\.html)?\b|/incidents?/|\bblog\b|/posts?/|twitter\.com|"
-                          r"//x\.com|mastodon|/announcements?\b", re.I)),
-    ("chat", re.compile(r"slack\.com/archives|gitter\.im|discord(?:app)?\.com/channels|zulip|teams\.microsoft\.com|"
-                        r"mattermost|/archives/C[A-Z0-9]+", re.I)),
-    ("document", re.compile(r"docs\.google\.com/(?:document|spreadsheets)|hackmd\.io|notion\.so|confluence|/wiki/", re.I)),
-]
-
-
-def link_kind(url: str) -> str | None:
-    for kind, pattern in EVIDENCE_KINDS:
-        if pattern.search(url):
-            return kind
-    return None
-
-
-def evidence_links(doc: Postmortem) -> list[tuple[Link, str]]:
-    """Links written by the author (not in HTML comments) that point at evidence, with their kind."""
-    found = []
-    for link in doc.links:
-        if any(c.span.covers(link.span) for c in doc.comments):
-            continue
-        kind = link_kind(link.url)
-        if kind is not None:
-            found.append((link, kind))
-    return found
-
-
-def has_evidence(doc: Postmortem) -> bool:
-    if evidence_links(doc):
-        return True
-    # A ticket key written on an action item ("OPS-123", "#4538") is a reference too.
-    return any(a.ticket and not a.ticket.startswith(("http", "/", ".")) for a in doc.action_items)
 
 
 def _anchor(doc: Postmortem, *kinds: SectionKind) -> tuple[int, int]:

@@ -103,7 +103,7 @@ def late_draft(ctx):
 
 
 _OWNER_IN_TEXT = re.compile(r"\b(?:postmortem|post-mortem|document|report|incident|pm)\s+(?:owner|author|lead)s?\s*[:=]|"
-                            r"\b(?:author(?:s|\(s\))?|written\s+by|owner|prepared\s+by|facilitator)\s*[:=]", re.I)
+                            r"\b(?:author(?:s|\(s\))?|written\s+by|created\s+by|drafted\s+by|owner|prepared\s+by|facilitator)\s*[:=]", re.I)
 
 
 @rule(

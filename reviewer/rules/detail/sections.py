@@ -67,9 +67,13 @@ def thin_section(ctx):
             continue  # absent (PM101) or empty (PM102) is reported elsewhere
         first = sections[0]
         yield Hit(first.heading.start, first.heading.end,
-                  f"Section \"{first.title}\" has {words} words; a {kind.value.replace('_', ' ')} section needs at "
+                  f"Section \"{first.title}\" has {words} words; {_article(kind.value)} {kind.value.replace('_', ' ')} section needs at "
                   f"least {needed}{' at this severity' if factor > 1 else ''}.",
                   data={"words": words, "needed": needed})
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 _HAPPENED = re.compile(r"\b(?:because|due\s+to|caused|after|when|following|trigger\w*|fail\w*|broke|crash\w*|expired|"

@@ -7,7 +7,10 @@ import re
 from reviewer.document.model import SectionKind
 from reviewer.document.timeexpr import find_clocks
 from reviewer.findings import Dimension, Severity
+from reviewer.nlp.metrics import DURATION
 from reviewer.rules.base import Hit, rule
+
+_DURATION = re.compile(DURATION, re.I)
 
 # Sections written in the author's voice about what happened (not plans, not lessons).
 _EVENT_SECTIONS = {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.TIMELINE, SectionKind.DETECTION,
@@ -69,7 +72,9 @@ def vague_event(ctx):
         if section is not None and section.kind not in _EVENT_SECTIONS:
             continue
         text = sentence.text
-        if find_clocks(text, allow_dot=True) or _DETAIL.search(text) or '"' in text:
+        if any(e.clock is not None and e.span.covers(sentence.span) for e in doc.timeline):
+            continue  # a timeline row: its time is in the row's time column
+        if find_clocks(text, allow_dot=True) or _DETAIL.search(text) or '"' in text or _DURATION.search(text):
             continue
         if re.search(r"\b(?:will|would|should|must|need\s+to|if|until|before)\b", text, re.I):
             continue  # a plan, a condition or an ordering, not a report of the event
@@ -85,7 +90,8 @@ def vague_event(ctx):
             break
 
 
-_GENERIC = (r"(?:an?\s+|some\s+|the\s+)?(?:(?:network|technical|infrastructure|configuration|config|software|hardware|"
+# "the issue" refers back to a cause described elsewhere; only an indefinite one names nothing.
+_GENERIC = (r"(?:an?\s+|some\s+)?(?:(?:network|technical|infrastructure|configuration|config|software|hardware|"
             r"system|server|database|dns|unknown|unexpected|internal|random|minor|temporary|transient)\s+)?"
             r"(?:issues?|problems?|glitch(?:es)?|bugs?|errors?|failures?|hiccups?|fault)")
 _GENERIC_CAUSE = re.compile(

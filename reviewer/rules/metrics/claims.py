@@ -75,11 +75,17 @@ def stated_duration_mismatch(ctx):
         if stated.kind in reported or stated.source == "window":
             continue
         label, attribute = _KIND_NAMES[stated.kind]
-        value = getattr(derived, attribute)
-        if value is None or value <= 0:
+        # "The outage lasted 47 minutes" may count to mitigation or to resolution: it disagrees
+        # only when it is far from both.
+        candidates = [getattr(derived, attribute)]
+        if stated.kind == "impact":
+            candidates.append(derived.time_to_resolve)
+        candidates = [c for c in candidates if c is not None and c > 0]
+        if not candidates:
             continue
-        if abs(stated.minutes - value) <= max(tolerance_minutes, tolerance_ratio * value):
+        if any(abs(stated.minutes - c) <= max(tolerance_minutes, tolerance_ratio * c) for c in candidates):
             continue
+        value = candidates[0]
         reported.add(stated.kind)
         yield Hit(stated.start, stated.end,
                   f"Stated {label} \"{stated.text}\" ({_fmt(stated.minutes)}) disagrees with the timeline, which "
