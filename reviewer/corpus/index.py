@@ -52,6 +52,7 @@ class VectorIndex:
     def __init__(self, dimension: int) -> None:
         self.dimension = dimension
         self._matrix = np.zeros((0, dimension), dtype=np.float32)
+        self._codes = np.zeros(0, dtype=np.int16)  # a small label per row (the root-cause category), -1 none
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
         self._size = 0
@@ -69,6 +70,11 @@ class VectorIndex:
     def ids(self) -> list[str]:
         return self._ids[: self._size]
 
+    @property
+    def codes(self) -> np.ndarray:
+        """The label of each live row (a view)."""
+        return self._codes[: self._size]
+
     def row_of(self, incident_id: str) -> int | None:
         return self._row.get(incident_id)
 
@@ -76,7 +82,7 @@ class VectorIndex:
         row = self._row.get(incident_id)
         return None if row is None else self._matrix[row]
 
-    def upsert(self, ids: list[str], vectors: np.ndarray) -> None:
+    def upsert(self, ids: list[str], vectors: np.ndarray, codes: list[int] | None = None) -> None:
         vectors = np.asarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dimension or len(ids) != len(vectors):
             raise ValueError(f"expected {len(ids)} vectors of dimension {self.dimension}, got {vectors.shape}")
@@ -88,6 +94,9 @@ class VectorIndex:
                 grown = np.zeros((max(needed, 2 * len(self._matrix), 64), self.dimension), dtype=np.float32)
                 grown[: self._size] = self._matrix[: self._size]
                 self._matrix = grown
+                grown_codes = np.full(len(grown), -1, dtype=np.int16)
+                grown_codes[: self._size] = self._codes[: self._size]
+                self._codes = grown_codes
             for incident_id in new:
                 self._row[incident_id] = self._size
                 if self._size < len(self._ids):
@@ -97,6 +106,7 @@ class VectorIndex:
                 self._size += 1
             rows = np.fromiter((self._row[i] for i in ids), dtype=np.int64, count=len(ids))
             self._matrix[rows] = vectors
+            self._codes[rows] = -1 if codes is None else np.asarray(codes, dtype=np.int16)
 
     def remove(self, incident_id: str) -> None:
         with self._lock:
@@ -107,6 +117,7 @@ class VectorIndex:
             if row != last:  # move the last row into the hole
                 moved = self._ids[last]
                 self._matrix[row] = self._matrix[last]
+                self._codes[row] = self._codes[last]
                 self._ids[row] = moved
                 self._row[moved] = row
             self._size = last

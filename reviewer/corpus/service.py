@@ -57,6 +57,7 @@ from reviewer.errors import ModelUnavailable, PmreviewError
 log = logging.getLogger("pmreview")
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.): 1 / (60 + rank)
+CANDIDATES = 200  # rows each ranking contributes to the fusion
 MAX_K = 100
 MAX_PAGE = 500
 
@@ -153,11 +154,12 @@ class Corpus:
         with self._lock:
             if self._vectors is None or self._lexical is None:
                 vectors: dict[str, VectorIndex] = {}
+                categories = self.store.categories()
                 for name in EMBEDDED_FIELDS:
                     ids, matrix = self.store.vectors(name, self.embedder.name)
                     if matrix is not None:
                         index = VectorIndex(matrix.shape[1])
-                        index.upsert(ids, matrix)
+                        index.upsert(ids, matrix, [_category_code(categories.get(i)) for i in ids])
                         vectors[name] = index
                 lexical = LexicalIndex()
                 texts = self.store.lexical_texts()
@@ -301,9 +303,10 @@ class Corpus:
         # The store is committed; the in-memory indexes follow.
         assert self._vectors is not None and self._lexical is not None
         ids = [item.incident.id for item in stored]
+        codes = [_category_code(item.incident.category) for item in stored]
         for name in EMBEDDED_FIELDS:
             matrix = np.vstack([item.vectors[name] for item in stored])
-            self._vector_index(name, matrix.shape[1]).upsert(ids, matrix)
+            self._vector_index(name, matrix.shape[1]).upsert(ids, matrix, codes)
         self._lexical.upsert({item.incident.id: f"{item.incident.title}\n{item.prose}" for item in stored})
         for item in stored:
             self._root_cause_lexical[item.incident.id] = item.incident.root_cause or item.prose
@@ -413,6 +416,11 @@ class Corpus:
 
     def _rank(self, query: _Query, k: int, filters: IncidentFilters | None, feedback_key: str | None,
               ) -> list[SimilarMatch]:
+        """Reciprocal rank fusion of the per-field dense rankings, BM25 and the category match.
+
+        Each ranking contributes only its top CANDIDATES rows (argpartition), so a query over a
+        large corpus costs a few matrix-vector products, not full sorts.
+        """
         vectors_by_field, lexical = self._indexes()
         base = vectors_by_field.get("text")
         if base is None or len(base) == 0:
@@ -423,13 +431,7 @@ class Corpus:
         if filters is not None and any(getattr(filters, f) for f in ("service", "since", "until", "severity", "category")):
             keep = self.store.ids(filters)
             allowed &= np.fromiter((i in keep for i in ids), dtype=bool, count=n)
-        banned = set()
-        if feedback_key:
-            for a, b in self.store.feedback_pairs():
-                if a == feedback_key:
-                    banned.add(b)
-                elif b == feedback_key:
-                    banned.add(a)
+        banned = self.store.not_similar_to(feedback_key) if feedback_key else set()
         if query.exclude:
             banned.add(query.exclude)
         for banned_id in banned:
@@ -446,15 +448,14 @@ class Corpus:
             if index is None or name not in query.vectors:
                 continue
             scores = index.scores(query.vectors[name])
-            if index.ids != ids:  # same ids, other order (after deletes): align to the "text" index
+            if index is not base and index.ids != ids:  # same ids in another order: align to the "text" index
                 position = np.fromiter((index.row_of(i) for i in ids), dtype=np.int64, count=n)
                 scores = scores[position]
             field_scores[name] = scores
-        rankings: list[tuple[float, np.ndarray]] = []
         weights = self.weights
-        for name in EMBEDDED_FIELDS:
-            if name in field_scores and getattr(weights, name) > 0:
-                rankings.append((getattr(weights, name), field_scores[name]))
+        rankings: list[tuple[float, np.ndarray]] = [
+            (getattr(weights, name), field_scores[name]) for name in EMBEDDED_FIELDS
+            if name in field_scores and getattr(weights, name) > 0]
         if weights.lexical > 0 and len(lexical):
             lexical_scores = lexical.scores(query.text)
             lexical_ids = lexical.ids
@@ -462,35 +463,33 @@ class Corpus:
                 where = {i: r for r, i in enumerate(lexical_ids)}
                 lexical_scores = np.array([lexical_scores[where[i]] if i in where else 0.0 for i in ids], dtype=np.float32)
             rankings.append((weights.lexical, lexical_scores))
-        categories: list[str | None] = []
         if weights.category > 0 and query.category_probabilities is not None:
-            stored = self.store.get_many(ids) if n <= 50_000 else {}
-            categories = [stored[i].category if i in stored else None for i in ids]
-            column = {c: j for j, c in enumerate(ROOT_CAUSE_CATEGORIES)}
-            category_scores = np.array([query.category_probabilities[column[c]] if c in column else 0.0
-                                        for c in categories], dtype=np.float32)
+            codes = base.codes
+            with_unknown = np.append(query.category_probabilities, 0.0).astype(np.float32)  # code -1 → 0
+            category_scores = with_unknown[codes]
             # Ties inside a category are broken by the whole-text similarity.
             tie_break = field_scores.get("text", np.zeros(n, dtype=np.float32))
             rankings.append((weights.category, category_scores + 1e-3 * tie_break))
 
+        candidates = min(n, max(CANDIDATES, 10 * k))
         fused = np.zeros(n, dtype=np.float64)
         for weight, scores in rankings:
-            order = np.argsort(-np.where(allowed, scores, -np.inf), kind="stable")
-            ranks = np.empty(n, dtype=np.float64)
-            ranks[order] = np.arange(1, n + 1)
-            fused += weight / (RRF_K + ranks)
+            masked = np.where(allowed, scores, -np.inf)
+            top = np.argpartition(-masked, candidates - 1)[:candidates] if candidates < n else np.arange(n)
+            top = top[np.argsort(-masked[top], kind="stable")]
+            top = top[np.isfinite(masked[top])]
+            fused[top] += weight / (RRF_K + np.arange(1, len(top) + 1))
         best_possible = sum(weight / (RRF_K + 1) for weight, _ in rankings) or 1.0
-        fused[~allowed] = -np.inf
-        top = np.argsort(-fused, kind="stable")[:k]
-        top = [r for r in top if np.isfinite(fused[r])]
-        chosen_ids = [ids[r] for r in top]
-        incidents = self.store.get_many(chosen_ids)
+        fused[~allowed] = 0.0
+        best_rows = np.argpartition(-fused, k - 1)[:k] if k < n else np.arange(n)
+        best_rows = best_rows[np.argsort(-fused[best_rows], kind="stable")]
+        chosen = [(ids[row], int(row)) for row in best_rows if fused[row] > 0]
+        incidents = self.store.get_many([incident_id for incident_id, _ in chosen])
         query_category = None
         if query.category_probabilities is not None:
             query_category = ROOT_CAUSE_CATEGORIES[int(np.argmax(query.category_probabilities))]
         matches = []
-        for row in top:
-            incident_id = ids[row]
+        for incident_id, row in chosen:
             incident = incidents.get(incident_id)
             if incident is None:
                 continue
@@ -569,6 +568,10 @@ class Corpus:
                        f"this root cause ({label})" + (f" since {since.isoformat()}" if since else ""))
         return Recurrence(category=category, label=label if count else None,
                           earlier_incident_ids=[i.id for i in shared], count=count, message=message)
+
+
+def _category_code(category: str | None) -> int:
+    return ROOT_CAUSE_CATEGORIES.index(category) if category in ROOT_CAUSE_CATEGORIES else -1
 
 
 def _document_frequency(texts: Iterable[str]):

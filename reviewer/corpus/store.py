@@ -254,9 +254,16 @@ class SqlStore:
         with Session(self.engine) as session, session.begin():
             session.merge(FeedbackRow(first_id=a, second_id=b, verdict=verdict, created_at=datetime.now(timezone.utc)))
 
-    def feedback_pairs(self) -> set[tuple[str, str]]:
+    def not_similar_to(self, incident_id: str) -> set[str]:
+        """The ids marked "not similar" to this one (in either order)."""
         with Session(self.engine) as session:
-            return {(r.first_id, r.second_id) for r in session.execute(select(FeedbackRow.first_id, FeedbackRow.second_id))}
+            rows = session.execute(select(FeedbackRow.first_id, FeedbackRow.second_id).where(
+                or_(FeedbackRow.first_id == incident_id, FeedbackRow.second_id == incident_id))).all()
+        return {b if a == incident_id else a for a, b in rows}
+
+    def categories(self) -> dict[str, str | None]:
+        with Session(self.engine) as session:
+            return dict(session.execute(select(IncidentRow.id, IncidentRow.category)).tuples().all())
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None:
