@@ -52,6 +52,7 @@ class ServiceState:
         self.models_loaded = threading.Event()
         self.corpus_ready = threading.Event()
         self.started = threading.Event()  # start-up finished, successfully or not
+        self.seeded = threading.Event()  # seeding finished (or was not needed)
         self.seeding = False
         self.seed_report: dict[str, Any] | None = None
         self.models_error: str | None = None
@@ -76,6 +77,7 @@ class ServiceState:
             self.metrics.ready.set(1 if self.ready else 0)
         if self.corpus_ready.is_set() and self.settings.seed_corpus and not self._closed:
             self._seed()
+        self.seeded.set()
 
     def _load_models(self) -> None:
         began = time.perf_counter()

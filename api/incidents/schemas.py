@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reviewer.corpus.types import (
     ActionItemState,
@@ -17,11 +17,16 @@ from reviewer.corpus.types import (
     SimilarMatch,
     TrendPoint,
 )
-from reviewer.output.common import jsonable
+from reviewer.output.common import jsonable, safe_text
 
 MAX_ID_CHARS = 128
 # Feedback on a draft that is not stored is kept under a key of this form (see POST /v1/reviews `draft_key`).
 DRAFT_KEY_PATTERN = r"^draft:[A-Za-z0-9._:/-]{1,120}$"
+
+
+def encodable(value: str | None) -> str | None:
+    """JSON may carry lone surrogates (\\ud800); spaCy and UTF-8 cannot. U+FFFD keeps every offset."""
+    return safe_text(value) if isinstance(value, str) else value
 
 
 class ActionItemOut(BaseModel):
@@ -148,6 +153,8 @@ class IncidentImport(BaseModel):
     mitigated: dt.datetime | None = None
     resolved: dt.datetime | None = None
 
+    _texts = field_validator("text", "markdown", "title", "owner", "id")(encodable)
+
 
 class SkippedOut(BaseModel):
     id: str | None = None
@@ -180,6 +187,8 @@ class SimilarRequest(BaseModel):
     until: dt.date | None = None
     severity: str | None = Field(None, max_length=50)
     category: str | None = Field(None, max_length=100)
+
+    _text = field_validator("text")(encodable)
 
 
 class FeedbackRequest(BaseModel):

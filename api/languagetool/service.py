@@ -33,6 +33,7 @@ from api.languagetool.schemas import (
 from reviewer import __version__
 from api.problems import InvalidField
 from reviewer.findings import Finding, Severity
+from reviewer.output.common import safe_text
 from reviewer.output.positions import LineIndex
 from reviewer.rules.base import all_rules
 
@@ -49,7 +50,7 @@ def text_of(text: str | None, data: str | None) -> str:
     if text is not None and data is not None:
         raise InvalidField.one(("form", "data"), "send either text or data, not both")
     if text is not None:
-        return text
+        return safe_text(text)
     if data is None:
         raise InvalidField.one(("form", "text"), "send the text to check in the form field text (or data)")
     try:
@@ -67,7 +68,7 @@ def text_of(text: str | None, data: str | None) -> str:
         if not isinstance(piece, str):
             raise InvalidField.one(("form", "data"), f"annotation[{number}] needs a string 'text' or 'markup'")
         pieces.append(piece)
-    return "".join(pieces)
+    return safe_text("".join(pieces))
 
 
 def check_language(language: str | None) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.incidents.schemas import DRAFT_KEY_PATTERN, RecurrenceOut, SimilarIncidentOut
+from api.incidents.schemas import DRAFT_KEY_PATTERN, RecurrenceOut, SimilarIncidentOut, encodable
 
 
 class ReviewOptions(BaseModel):
@@ -44,6 +44,8 @@ class ReviewRequest(BaseModel):
                                   description="a stable key for this draft, 'draft:…': incidents marked "
                                               "'not similar' under it (POST /v1/incidents/{draft_key}/feedback) "
                                               "are left out")
+
+    _text = field_validator("text")(encodable)
 
 
 class FindingOut(BaseModel):
