@@ -115,7 +115,7 @@ class Reviewer:
                 findings.extend(self._unused(doc, config, suppressions))
             findings.sort(key=lambda f: (f.start, f.end, f.code))
             review.findings = findings
-            review.scores = score(findings)
+            review.scores = score(findings, full_bar=config.needs_full_bar(doc.metadata.severity_level))
             review.facts = facts_registry.compute(doc, analysis, config)
         return reviews
 

@@ -63,13 +63,13 @@ def action_item_incomplete(ctx):
     for item in ctx.doc.action_items:
         if item.done:
             continue
-        missing = [name for name, value in (("an owner", item.owner), ("a ticket", item.ticket), ("a due date", item.due))
+        missing = [name for name, value in (("owner", item.owner), ("ticket", item.ticket), ("due date", item.due))
                    if not value]
         if not missing:
             continue
         listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
         end = ctx.doc.text.find("\n", item.span.start, item.span.end)
-        yield Hit(item.span.start, end if end > 0 else item.span.end, f"Action item has no {listed}.",
+        yield Hit(item.span.start, end if end > 0 else item.span.end, f"Action item has no {listed}: add them, e.g. \"(owner: @ana, OPS-123, due 2026-02-01)\".",
                   severity=None if item.owner is None else Severity.SUGGESTION, data={"missing": missing})
 
 

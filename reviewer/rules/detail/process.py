@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from reviewer.document.metadata import FIELD_KEYS, normalise_key
 from reviewer.document.model import BlockKind, SectionKind
 from reviewer.findings import Dimension, Severity
 from reviewer.nlp.durations import derive_durations
@@ -96,10 +97,22 @@ def late_draft(ctx):
     limit = int(ctx.options.get("max_business_days", 5))
     days = business_days_between(resolved, meta.drafted)
     if days > limit:
-        span = meta.spans.get("drafted")
-        start, end = (span.start, span.end) if span else (0, 0)
+        start, end = _drafted_line(ctx.doc)
         yield Hit(start, end, f"Drafted {days} business days after resolution ({resolved.isoformat()} → "
                               f"{meta.drafted.isoformat()}); the bar is {limit}.", data={"business_days": days})
+
+
+def _drafted_line(doc) -> tuple[int, int]:
+    """The line where the draft date is written (inside the front matter or the metadata table)."""
+    span = doc.metadata.spans.get("drafted")
+    if span is None:
+        return 0, 0
+    written = doc.text[span.start : span.end]
+    for m in re.finditer(r"^[ \t|*-]*([A-Za-z][\w ()-]*?)\s*[:|]", written, re.M):
+        if normalise_key(m.group(1)) in FIELD_KEYS["drafted"]:
+            line_end = written.find("\n", m.start())
+            return span.start + m.start(1), span.start + (line_end if line_end >= 0 else len(written))
+    return span.start, span.end
 
 
 _OWNER_IN_TEXT = re.compile(r"\b(?:postmortem|post-mortem|document|report|incident|pm)\s+(?:owner|author|lead)s?\s*[:=]|"
@@ -123,7 +136,9 @@ def missing_owner(ctx):
     doc = ctx.doc
     if doc.metadata.owner:
         return
-    if any(_OWNER_IN_TEXT.search(b.text) for b in doc.blocks if b.section == 0 or b.span.start < 3000):
+    # Only the document's header counts: "owner: @ana" on an action item owns the item, not the document.
+    first_section = next((s.heading.start for s in doc.sections if s.level >= 2), len(doc.text))
+    if any(_OWNER_IN_TEXT.search(b.text) for b in doc.blocks if b.span.start < first_section):
         return
     title = next((s for s in doc.sections if s.level == 1), None)
     start, end = (title.heading.start, title.heading.end) if title else (0, 0)
