@@ -1,0 +1,185 @@
+"""Blame findings against the labelled real postmortems, and their cost next to the spaCy parse.
+
+    .venv/bin/python benchmarks/bench_blame.py [--show] [--eval ../shared/eval]
+
+Accuracy: PM201–PM204 findings against the `blame` labels of ../shared/eval/fulltext
+(`borderline` excluded: a finding on a borderline sentence counts neither way). A finding
+matches a labelled sentence when its span overlaps it. Precision counts findings; recall
+counts labelled sentences; false flags are findings that overlap no labelled sentence, per
+1,000 non-quoted sentences. Quoted material (blockquotes, chat logs) is never flagged by
+design, so recall is printed both over every label and over the labels in the author's own
+prose. PM205 (minimisers, a suggestion) and PM206 (action items) have no labels in the set:
+their flags per 1,000 sentences are printed on their own.
+
+Speed: the time of the blame rules (detection + classifier + hits, fresh analysis each run)
+over the time of spaCy's `nlp.pipe` on the same prose blocks, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from reviewer.config import Config  # noqa: E402
+from reviewer.document import parse  # noqa: E402
+from reviewer.nlp.analysis import Analyzer  # noqa: E402
+from reviewer.nlp.blame_model import load_model  # noqa: E402
+from reviewer.nlp.pipeline import load_pipeline  # noqa: E402
+from reviewer.rules.base import CheckContext, all_rules  # noqa: E402
+
+LABELLED_RULES = {"PM201": "person-fault", "PM202": "human-error-cause", "PM203": "counterfactual",
+                  "PM204": "judgmental"}
+UNLABELLED_RULES = ("PM205", "PM206")
+LABELS = ("person-fault", "human-error-cause", "counterfactual", "judgmental")
+
+
+def overlaps(a_start, a_end, b_start, b_end) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def blame_hits(doc, analysis, config, codes):
+    rules = all_rules()
+    out = []
+    for code in codes:
+        rule = rules[code]
+        ctx = CheckContext(doc=doc, config=config, options=config.rule_options(code, rule.options), analysis=analysis)
+        out.extend((code, hit) for hit in rule.check(ctx))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"), help="the eval directory")
+    parser.add_argument("--show", action="store_true", help="print every finding and every missed label")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs (the fastest is kept)")
+    args = parser.parse_args(argv)
+
+    eval_dir = Path(args.eval)
+    label_file = eval_dir / "labels" / "fulltext_labels.jsonl"
+    if not label_file.is_file():
+        print(f"no labels at {label_file}", file=sys.stderr)
+        return 2
+    labels = [json.loads(line) for line in label_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for label in labels:
+        if label["layer"] == "blame":
+            by_doc[label["doc"]].append(label)
+
+    nlp = load_pipeline()
+    analyzer = Analyzer(nlp)
+    config = Config(select=["PM2"])
+    if load_model() is None:
+        print("warning: the blame classifier is missing; figures are for the parse alone", file=sys.stderr)
+    codes = sorted(c for c in all_rules() if c.startswith("PM2"))
+
+    paths = sorted((eval_dir / "fulltext").glob("*.md"))
+    documents = [(p.name, p.read_text(encoding="utf-8")) for p in paths]
+    parsed = [(name, text, parse(text)) for name, text in documents]
+
+    sentences = 0
+    tp = fp = ignored = 0
+    per_rule = Counter()
+    per_rule_tp = Counter()
+    unlabelled = Counter()
+    found_labels: set[tuple[str, int]] = set()
+    prose_labels: set[tuple[str, int]] = set()
+    shown: list[str] = []
+    for name, text, doc in parsed:
+        analysis = analyzer.analyze(doc)
+        doc_sentences = list(analysis.sentences())
+        sentences += len(doc_sentences)
+        doc_labels = by_doc.get(name, [])
+        for index, label in enumerate(doc_labels):
+            if any(overlaps(s.span.start, s.span.end, label["start"], label["end"]) for s in doc_sentences):
+                prose_labels.add((name, index))
+        for code, hit in blame_hits(doc, analysis, config, codes):
+            flagged = text[hit.start:hit.end].replace("\n", " ")
+            if code in UNLABELLED_RULES:
+                unlabelled[code] += 1
+                shown.append(f"  {code} (unlabelled kind) {name}: {flagged[:110]!r}")
+                continue
+            matched = [(i, lab) for i, lab in enumerate(doc_labels)
+                       if overlaps(hit.start, hit.end, lab["start"], lab["end"])]
+            positive = [(i, lab) for i, lab in matched if lab["label"] != "borderline"]
+            per_rule[code] += 1
+            if positive:
+                tp += 1
+                per_rule_tp[code] += 1
+                found_labels.update((name, i) for i, _ in positive)
+                verdict = f"TP ({positive[0][1]['label']})"
+            elif matched:
+                ignored += 1
+                verdict = "borderline"
+            else:
+                fp += 1
+                verdict = "FALSE FLAG"
+            shown.append(f"  {code} {verdict} conf={hit.confidence:.2f} {name}: {flagged[:110]!r}")
+
+    positives = {(name, i): lab for name, labs in by_doc.items() for i, lab in enumerate(labs)
+                 if lab["label"] != "borderline"}
+    in_prose = {k: v for k, v in positives.items() if k in prose_labels}
+
+    def recall(keys) -> float:
+        return sum(1 for k in keys if k in found_labels) / len(keys) if keys else 0.0
+
+    scored = tp + fp
+    precision = tp / scored if scored else 0.0
+    print(f"Blame findings on {len(parsed)} real postmortems, {sentences} non-quoted sentences "
+          f"({len(positives)} labelled blame sentences, {len(in_prose)} of them in the author's own prose)\n")
+    print(f"{'label':<20} {'labelled':>8} {'found':>6} {'recall':>7} {'findings':>9} {'precision':>9}")
+    for label, code in zip(LABELS, LABELLED_RULES):
+        keys = [k for k, v in positives.items() if v["label"] == label]
+        prose_keys = [k for k in keys if k in in_prose]
+        found = sum(1 for k in keys if k in found_labels)
+        rule_findings = per_rule[code] - 0
+        rule_precision = per_rule_tp[code] / rule_findings if rule_findings else float("nan")
+        print(f"{label:<20} {len(keys):>8} {found:>6} {recall(keys):>7.2f} {rule_findings:>9} {rule_precision:>9.2f}"
+              f"   (in prose: {sum(1 for k in prose_keys if k in found_labels)}/{len(prose_keys)})")
+    print()
+    print(f"overall precision            {precision:.2f}  ({tp} true, {fp} false; {ignored} on borderline sentences, not counted)")
+    print(f"overall recall, all labels   {recall(positives):.2f}  ({sum(1 for k in positives if k in found_labels)}/{len(positives)})")
+    print(f"overall recall, own prose    {recall(in_prose):.2f}  ({sum(1 for k in in_prose if k in found_labels)}/{len(in_prose)})")
+    print(f"false flags per 1,000 sentences  {1000 * fp / sentences if sentences else 0:.2f}")
+    for code in UNLABELLED_RULES:
+        print(f"{code} flags per 1,000 sentences   {1000 * unlabelled[code] / sentences if sentences else 0:.2f}"
+              f"  ({unlabelled[code]}; no labels for this kind)")
+    print("targets: precision >= 0.90, recall >= 0.80, false flags <= 2 per 1,000 sentences")
+
+    if args.show:
+        print("\nfindings:")
+        print("\n".join(shown) or "  (none)")
+        print("missed labels:")
+        for key, lab in positives.items():
+            if key not in found_labels:
+                where = "own prose" if key in in_prose else "quoted"
+                print(f"  {lab['label']} ({where}) {key[0]}: {lab['text'][:110]!r}")
+
+    # Speed: the same prose blocks through nlp.pipe, and the blame rules on fresh analyses.
+    texts = [b.text for _, _, doc in parsed for b in doc.blocks if b.text.strip()]
+    parse_times, blame_times = [], []
+    for _ in range(max(1, args.repeat)):
+        start = time.perf_counter()
+        list(nlp.pipe(texts, batch_size=64))
+        parse_times.append(time.perf_counter() - start)
+        analyses = [(doc, analyzer.analyze(doc)) for _, _, doc in parsed]  # cached parses, fresh shared results
+        start = time.perf_counter()
+        for doc, analysis in analyses:
+            blame_hits(doc, analysis, config, codes)
+        blame_times.append(time.perf_counter() - start)
+    t_parse, t_blame = min(parse_times), min(blame_times)
+    print(f"\nspeed: spaCy parse {t_parse * 1000:.0f} ms, blame rules {t_blame * 1000:.0f} ms "
+          f"-> blame adds {100 * t_blame / t_parse:.1f}% to the parse (target <= 20%)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
