@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     errors.install(app)
     for router in (reviews_router, languagetool_router, rules_router, incidents_router, health_router):
         app.include_router(router)
+    app.include_router(__import__("api.pages.router", fromlist=["router"]).router)  # reviewers' web pages
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
