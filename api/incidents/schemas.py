@@ -29,6 +29,13 @@ def encodable(value: str | None) -> str | None:
     return safe_text(value) if isinstance(value, str) else value
 
 
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """The store writes UTC; SQLite gives it back without a zone. RFC 3339 wants one."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment
+
+
 class ActionItemOut(BaseModel):
     text: str
     owner: str | None = None
@@ -63,7 +70,8 @@ class IncidentSummary(BaseModel):
         return cls(id=incident.id, title=incident.title, date=incident.date, severity=incident.severity,
                    severity_level=incident.severity_level, services=incident.services, tags=incident.tags,
                    category=incident.category, category_source=incident.category_source, owner=incident.owner,
-                   summary=incident.summary, metrics=jsonable(incident.metrics or {}), updated_at=incident.updated_at)
+                   summary=incident.summary, metrics=jsonable(incident.metrics or {}),
+                   updated_at=_utc(incident.updated_at))
 
 
 class IncidentOut(IncidentSummary):
