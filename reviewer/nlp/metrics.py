@@ -463,6 +463,7 @@ def _vague_claims(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
                     continue  # "some users prefer X" is not an impact claim
                 span = block.original_span(base + m.start(), base + m.end())
                 found.append(VagueClaim(doc.text[span.start:span.end], span.start, span.end, advice.format(n=noun)))
+    found.sort(key=lambda c: c.start)
     return found
 
 
