@@ -47,20 +47,23 @@ def load_pipeline(path: Path | None = None):
     return sio.load(path, trusted=allowed)
 
 
+_pipelines: dict[Path, object] = {}
+_pipelines_lock = threading.Lock()
+
+
 class SkopsCategoryClassifier:
-    """The shipped classifier, loaded on first use."""
+    """The shipped classifier, loaded on first use and shared by the whole process."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
-        self._pipeline = None
-        self._lock = threading.Lock()
 
     @property
     def pipeline(self):
-        with self._lock:
-            if self._pipeline is None:
-                self._pipeline = load_pipeline(self.path)
-            return self._pipeline
+        path = (self.path or model_path()).resolve()
+        with _pipelines_lock:
+            if path not in _pipelines:
+                _pipelines[path] = load_pipeline(path)
+            return _pipelines[path]
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -126,3 +126,18 @@ class HashingEmbedder:
             for pair in zip(words, words[1:]):
                 out[row, self._bucket(" ".join(pair))] += 0.5
         return normalise(out)
+
+
+def embedder_from_name(name: str | None = None) -> Embedder:
+    """The embedder a name (or PMREVIEW_EMBEDDING_MODEL) asks for.
+
+    "hashing-256" is the dependency-free stand-in (tests, machines without the model);
+    anything else is a sentence-transformers model (default all-MiniLM-L6-v2).
+    """
+    name = name or os.environ.get("PMREVIEW_EMBEDDING_MODEL") or DEFAULT_MODEL
+    if name.startswith("hashing-"):
+        try:
+            return HashingEmbedder(int(name.split("-", 1)[1]))
+        except ValueError:
+            raise ModelUnavailable(f"embedding model {name!r}: hashing-N takes a number of dimensions") from None
+    return SentenceTransformerEmbedder(name)

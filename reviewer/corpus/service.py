@@ -25,7 +25,7 @@ import numpy as np
 
 from reviewer.corpus import groups as grouping
 from reviewer.corpus.categories import CategoryClassifier, SkopsCategoryClassifier, best
-from reviewer.corpus.embeddings import Embedder, SentenceTransformerEmbedder
+from reviewer.corpus.embeddings import Embedder, embedder_from_name
 from reviewer.corpus.errors import BadRecord, CorpusError
 from reviewer.corpus.extract import (
     ROOT_CAUSE_KINDS,
@@ -99,7 +99,7 @@ class Corpus:
     def __init__(self, store: SqlStore, *, embedder: Embedder | None = None,
                  classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None) -> None:
         self.store = store
-        self.embedder: Embedder = embedder or SentenceTransformerEmbedder()
+        self.embedder: Embedder = embedder or embedder_from_name()
         self._classifier = classifier
         self._classifier_failed = False
         self.weights = weights or SearchWeights()

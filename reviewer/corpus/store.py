@@ -263,7 +263,7 @@ class SqlStore:
 
     def categories(self) -> dict[str, str | None]:
         with Session(self.engine) as session:
-            return dict(session.execute(select(IncidentRow.id, IncidentRow.category)).tuples().all())
+            return {row[0]: row[1] for row in session.execute(select(IncidentRow.id, IncidentRow.category))}
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None:

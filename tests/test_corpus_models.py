@@ -1,0 +1,50 @@
+"""The corpus with the real models: all-MiniLM-L6-v2 (loaded once) and the shipped root-cause classifier."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.corpus.categories import SkopsCategoryClassifier, best
+from reviewer.corpus.embeddings import SentenceTransformerEmbedder
+from reviewer.corpus.service import Corpus
+from reviewer.corpus.types import IncidentRecord
+from tests.corpus_fixtures import INCIDENTS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def real_corpus():
+    corpus = Corpus.open("sqlite://", embedder=SentenceTransformerEmbedder())
+    records = [IncidentRecord(id=i, text=t) for i, t in INCIDENTS.items()]
+    assert len(corpus.import_records(records).imported) == len(INCIDENTS)
+    yield corpus
+    corpus.close()
+
+
+def test_real_embeddings_are_unit_vectors_of_the_model_dimension():
+    embedder = SentenceTransformerEmbedder()
+    vectors = embedder.encode(["a certificate expired", "the DNS zone lost a record"])
+    assert vectors.shape == (2, 384)
+    assert abs(float((vectors ** 2).sum(axis=1).max()) - 1) < 1e-4
+
+
+def test_a_paraphrase_finds_the_certificate_incidents_first(real_corpus):
+    # No words in common with "certificate … expired" except the meaning.
+    matches = real_corpus.similar("Browsers refused our HTTPS site because the SSL cert had lapsed.", k=3)
+    assert {m.incident.id for m in matches} == {"inc-a1", "inc-a2", "inc-a3"}
+
+
+def test_a_dns_question_finds_the_dns_incidents(real_corpus):
+    matches = real_corpus.similar("Name resolution for our domain stopped working when the nameservers went down.", k=2)
+    assert {m.incident.id for m in matches} == {"inc-b1", "inc-b2"}
+
+
+def test_the_shipped_classifier_names_categories_of_new_sentences():
+    classifier = SkopsCategoryClassifier()
+    texts = [
+        "Our wildcard TLS certificate lapsed on Sunday and every HTTPS request failed the handshake.",
+        "The nameservers for the zone stopped answering queries, so the hostname could not be resolved.",
+        "The primary Postgres node failed over and the replica that took over was hours behind.",
+    ]
+    assert [c for c, _ in best(classifier.probabilities(texts))] == ["expiry", "dns", "database"]
