@@ -66,7 +66,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"))
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
-    parser.add_argument("--top", type=int, default=3, help="findings listed per document")
+    parser.add_argument("--top", type=int, default=5, help="findings listed per document")
     args = parser.parse_args()
     eval_dir = Path(args.eval)
     labels_path = eval_dir / "labels" / "fulltext_labels.jsonl"
@@ -116,11 +116,12 @@ def main() -> int:
     for name, review in zip(names, reviews):
         s = review.scores
         dims = " ".join(f"{s.dimensions[d]:>5.0f}" for d in s.dimensions)
-        print(f"\n{s.overall:>5.1f} | {dims}  {name}")
+        print(f"\n{s.overall:>5.1f} | {dims}  {name}  ({len(review.findings)} findings)")
         costly = sorted(review.findings, key=lambda f: -f.points)[: args.top]
         for f in costly:
-            flagged = review.text[f.start : f.end].replace("\n", " ")[:50]
-            print(f"        -{f.points:<4.1f} {f.code} {f.name}: {flagged!r}")
+            flagged = review.text[f.start : f.end].replace("\n", " ")[:40]
+            what = f"{flagged!r}: " if flagged.strip() else ""
+            print(f"        -{f.points:<4.1f} {f.code} {f.name}: {what}{f.message[:90]}")
     if GOOD_FIXTURE.is_file():
         good = reviewer.review(GOOD_FIXTURE.read_text(encoding="utf-8"), path=str(GOOD_FIXTURE))
         print(f"\nWell-filled fixture {GOOD_FIXTURE.relative_to(ROOT)}: overall {good.scores.overall:.1f} "

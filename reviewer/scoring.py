@@ -2,8 +2,12 @@
 
 The weights, all in this module:
 
-- Each finding costs its dimension `SEVERITY_POINTS[severity] × confidence` points
-  (error 15, warning 6, suggestion 2).
+- Each finding costs its dimension `SEVERITY_POINTS[severity] × RULE_WEIGHTS[code] ×
+  strictness × confidence` points (error 15, warning 6, suggestion 2; rule weight 1 unless
+  listed; strictness below).
+- A few rules report a whole-document gap rather than one phrase (no severity, no impact
+  duration, no impact numbers, no evidence links, no owner …); `RULE_WEIGHTS` multiplies their
+  cost, so that a document with no metrics at all cannot keep a high metrics score.
 - Strictness follows the incident's severity. A document held to the full bar (config
   `full_bar_severities`, SEV-1 and SEV-2 by default; `full_bar_when_unknown` for documents with
   no severity) pays the full cost. Below the full bar, warnings and suggestions cost
@@ -30,6 +34,17 @@ from reviewer.findings import Dimension, Finding, Severity
 SEVERITY_POINTS = {Severity.ERROR: 15.0, Severity.WARNING: 6.0, Severity.SUGGESTION: 2.0}
 RULE_CAP = 30.0
 BELOW_FULL_BAR_FACTOR = 0.5
+# Whole-document gaps: the figure or the field is missing everywhere, not in one sentence.
+RULE_WEIGHTS: dict[str, float] = {
+    "PM401": 2.0,  # missing-severity
+    "PM402": 2.5,  # missing-impact-duration
+    "PM403": 1.5,  # missing-time-to-detect
+    "PM404": 1.5,  # missing-time-to-resolve
+    "PM405": 2.5,  # missing-impact-numbers
+    "PM505": 2.0,  # missing-evidence-links
+    "PM507": 2.0,  # no-action-items
+    "PM512": 1.5,  # missing-owner
+}
 DIMENSION_WEIGHTS = {Dimension.BLAME: 0.25, Dimension.TIME: 0.25, Dimension.METRICS: 0.25, Dimension.DETAIL: 0.25}
 
 
@@ -47,6 +62,7 @@ class Scores(BaseModel):
     overall: float
     dimensions: dict[Dimension, float]
     weights: dict[Dimension, float] = Field(default_factory=lambda: dict(DIMENSION_WEIGHTS))
+    rule_weights: dict[str, float] = Field(default_factory=lambda: dict(RULE_WEIGHTS))
     full_bar: bool = True  # held to the full bar (by severity, per config)
     severity_factor: dict[Severity, float] = Field(
         default_factory=lambda: {s: 1.0 for s in Severity})  # cost multiplier applied per finding severity
@@ -61,7 +77,7 @@ def severity_factors(full_bar: bool) -> dict[Severity, float]:
 
 def finding_cost(finding: Finding, factors: dict[Severity, float]) -> float:
     confidence = max(0.0, min(1.0, finding.confidence))
-    return SEVERITY_POINTS[finding.severity] * factors[finding.severity] * confidence
+    return SEVERITY_POINTS[finding.severity] * RULE_WEIGHTS.get(finding.code, 1.0) * factors[finding.severity] * confidence
 
 
 def score(findings: list[Finding], *, full_bar: bool = True) -> Scores:

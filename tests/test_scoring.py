@@ -95,3 +95,12 @@ def test_scores_in_json_show_what_each_rule_cost(review_text):
     detail = data["breakdown"]["detail"]
     assert {c["code"] for c in detail} >= {"PM501", "PM503", "PM508"}
     assert sum(c["points"] for c in detail) == pytest.approx(100 - data["dimensions"]["detail"], abs=0.1)
+
+
+def test_whole_document_gaps_weigh_more_than_one_phrase():
+    from reviewer.scoring import RULE_WEIGHTS
+
+    gap, phrase = finding("PM402", Dimension.METRICS), finding("PM406", Dimension.METRICS, start=5)
+    scores = score([gap, phrase])
+    assert gap.points == SEVERITY_POINTS[Severity.WARNING] * RULE_WEIGHTS["PM402"] > phrase.points
+    assert scores.rule_weights["PM402"] == RULE_WEIGHTS["PM402"]  # the weights travel with the scores
