@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -303,10 +305,12 @@ def incident_page(state: ServiceState, incident_id: str) -> IncidentView:
     text = incident.text or ""
     if text.strip():
         config = reviews.request_config(state, None)
-        request = ReviewRequest(text=text, filename=incident.source, similar=False)
+        # The file's name, not the server's path to it.
+        shown_name = Path(incident.source).name if incident.source else incident.id
+        request = ReviewRequest(text=text, filename=shown_name, similar=False)
         try:
             reviews.check_length(state, text)
-            review = _view(text, incident.source, reviews.review_document(state, request, config, 1))
+            review = _view(text, shown_name, reviews.review_document(state, request, config, 1))
         except PmreviewError as exc:  # too long, unreadable: the incident is still worth showing
             review_error = f"this postmortem could not be reviewed: {exc}"
     similar = incidents.similar_to_incident(state, incident_id, reviews.effective_k(state, None))
@@ -360,11 +364,11 @@ class Chart:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, label)
 
 
-CHART_HEIGHT = 120.0
-BAR_WIDTH = 10.0
-BAR_GAP = 3.0
-TOP = 14.0  # room for the maximum's label
-BOTTOM = 18.0  # room for month labels
+CHART_WIDTH = 800.0  # viewBox units; the SVG scales to the page width, text with it
+CHART_HEIGHT = 200.0
+TOP = 16.0  # room for the maximum's gridline label
+BOTTOM = 22.0  # room for month labels
+LABEL_WIDTH = 52.0  # a "2024-05" label at font size 11, with a little air
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -385,14 +389,17 @@ def severity_class(severity: str) -> str:
 
 def _chart(title: str, unit: str, months: list[str], stacks: dict[str, list[tuple[str, float]]],
            legend: list[tuple[str, str]] | None = None) -> Chart:
-    """`stacks`: per month, (css class, value) parts stacked bottom-up."""
+    """`stacks`: per month, (css class, value) parts stacked bottom-up. Every month gets a slot,
+    so the gaps between incidents show as gaps in time."""
     maximum = max((sum(v for _, v in stacks.get(m, [])) for m in months), default=0.0) or 1.0
     plot = CHART_HEIGHT - TOP - BOTTOM
+    slot = CHART_WIDTH / max(len(months), 1)
+    bar_width = max(slot * 0.75, 0.5)
+    step = max(1, math.ceil(LABEL_WIDTH / slot))  # month labels never overlap
     bars: list[Bar] = []
     ticks: list[tuple[float, str]] = []
-    step = max(1, len(months) // 12)  # at most about a dozen month labels
     for i, month in enumerate(months):
-        x = i * (BAR_WIDTH + BAR_GAP)
+        x = i * slot + (slot - bar_width) / 2
         y = TOP + plot
         for css, value in stacks.get(month, []):
             if value <= 0:
@@ -400,12 +407,11 @@ def _chart(title: str, unit: str, months: list[str], stacks: dict[str, list[tupl
             height = plot * value / maximum
             y -= height
             shown = f"{value:g}" if unit != "minutes" else (minutes(value) or "0")
-            bars.append(Bar(x=x, y=round(y, 2), width=BAR_WIDTH, height=round(height, 2),
+            bars.append(Bar(x=round(x, 2), y=round(y, 2), width=round(bar_width, 2), height=round(height, 2),
                             label=f"{month}: {shown}" + (f" {css_label(css, legend)}" if legend else ""), css=css))
-        if i % step == 0:
-            ticks.append((x, month))
-    width = max(len(months) * (BAR_WIDTH + BAR_GAP), 60.0)
-    return Chart(title=title, unit=unit, width=width, height=CHART_HEIGHT, bars=bars, maximum=maximum,
+        if i % step == 0 and i * slot + LABEL_WIDTH <= CHART_WIDTH + 4:  # a label cut by the edge is noise
+            ticks.append((round(i * slot, 2), month))
+    return Chart(title=title, unit=unit, width=CHART_WIDTH, height=CHART_HEIGHT, bars=bars, maximum=maximum,
                  ticks=ticks, legend=legend or [])
 
 
