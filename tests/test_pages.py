@@ -485,6 +485,7 @@ def test_pages_while_models_load_are_503_pages(analyzer, tmp_path):
     client = TestClient(app)  # no lifespan: start-up never runs, nothing is loaded
     review = client.post("/review", data={"text": DRAFT})
     assert is_html_error(review, 503) and "Retry-After" in review.headers and "loading" in review.text
+    assert "Dave forgot to renew the certificate on the search proxy" in review.text  # the form keeps the text
     listing = client.get("/incidents")
     assert is_html_error(listing, 503) and 'http-equiv="refresh"' in listing.text
     home = client.get("/")

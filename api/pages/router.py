@@ -129,10 +129,12 @@ def check_write_token(state: ServiceState, given: str | None) -> None:
                             "Go back and try again.")
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status: int = 200, headers: str | None = None, **context: Any) -> HTMLResponse:
+    """`headers`: a Retry-After value to pass on, when there is one."""
     state: ServiceState = request.app.state.service
     return templates.TemplateResponse(request, name, {"state": state, "auth": state.settings.auth_enabled,
-                                                      **context}, status_code=status)
+                                                      **context}, status_code=status,
+                                      headers={"Retry-After": headers} if headers else None)
 
 
 # -- static ----------------------------------------------------------------------------------
@@ -173,8 +175,14 @@ async def review(request: Request, state: ServiceState = Depends(get_state), tex
                  filename: str = Form(""), draft_key: str = Form(""),
                  upload: UploadFile | None = File(None)) -> Response:
     text, name = await _document(text, filename, upload)
-    service.check_document(state, text, name)
-    view = await state.run(service.review_draft, state, text, name, draft_key or None)
+    try:
+        service.check_document(state, text, name)
+        view = await state.run(service.review_draft, state, text, name, draft_key or None)
+    except (ServiceUnavailable, DocumentTooLarge, InvalidField) as exc:
+        # The form again, with the reason and the text as typed: nothing the author wrote is lost.
+        failed = error_response(request, exc)
+        return render(request, "index.html", status=failed.status_code, text=text, filename=name or "",
+                      error=failed.context, headers=failed.headers.get("retry-after"))
     return render(request, "review.html", view=view, notice=None)
 
 
