@@ -100,11 +100,28 @@ def person_strength(token, allowlist: frozenset[str] = frozenset()) -> float:
         return 1.0
     if token.pos_ in ("NOUN", "PROPN") and lemma.rstrip("s") in lex.ROLE_NOUNS:
         return 1.0
-    if token.ent_type_ == "PERSON" and token.pos_ == "PROPN":
+    if token.ent_type_ == "PERSON" and token.pos_ == "PROPN" and _name_like(token):
         return 1.0
     if token.pos_ == "PROPN" and token.ent_type_ in ("",) and token.text[:1].isupper() and token.text.isalpha():
         return 0.5
     return 0.0
+
+
+def _name_like(token) -> bool:
+    """A person's name is written capitalised, letters only ("Dave", "O'Neil", "Anne-Marie"); the small
+    model also tags "node metadata" or "kubeClient" as PERSON."""
+    text = token.text
+    if not text[:1].isupper() or any(ch.isdigit() or ch in "_./" for ch in text):
+        return False
+    if any(ch.isupper() for ch in text[1:]) and "-" not in text and "'" not in text:
+        return False  # camelCase or ALLCAPS: an identifier or an acronym
+    # "Expiry of an old root CA", "The Migration": a name takes no article and no "of" phrase.
+    if any(c.dep_ == "det" or (c.dep_ == "prep" and c.lower_ == "of") for c in token.children):
+        return False
+    return not text.lower().endswith(_NOUN_SUFFIXES)
+
+
+_NOUN_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ing", "ure", "ism", "ware", "ics")
 
 
 def _subjects(verb) -> list:
@@ -171,6 +188,24 @@ def _in_quotes(sentence: Sentence, token) -> bool:
 _CHAT_LINE = re.compile(
     r"^\s*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\)?\]?\s*)?(?:<[^>\s]{1,40}>|@?[a-z][\w.-]{1,30}:\s)", re.I)
 _CHAT_SECTION = re.compile(r"\b(chat|slack|irc|transcript|log|logs|conversation|messages?|thread|quotes?)\b", re.I)
+
+
+# "10:07 UTC [10:07] bob: we just need to roll back": a time, then a speaker and a colon.
+_TIMED_SPEAKER = re.compile(
+    r"^\s*(?:(?:\[|\()?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:UTC|GMT|[A-Z]{2,4}T)?(?:\]|\))?[\s,-]*)+"
+    r"(?:<\S{1,40}>|@?[A-Za-z][\w.-]{0,30})\s*:\s", re.I)
+_NOT_SPEAKERS = frozenset({"note", "update", "impact", "action", "status", "root", "cause", "resolution", "detection",
+                           "mitigation", "fix", "summary", "trigger", "event", "alert", "result", "outcome", "decision",
+                           "issue", "problem", "todo", "done", "start", "end", "utc", "edit"})
+
+
+def _speaker_prefix(text: str) -> int:
+    """Length of a chat-style "time speaker:" prefix, 0 when there is none: what follows is a quote."""
+    match = _TIMED_SPEAKER.match(text)
+    if not match:
+        return 0
+    speaker = match.group(0).rstrip().rstrip(":").split()[-1].strip("<>@[]()").lower()
+    return 0 if speaker in _NOT_SPEAKERS else match.end()
 
 
 def _quoted_block(analysis: Analysis, block) -> bool:
@@ -296,9 +331,34 @@ def _sentence_is_one_clause(sentence: Sentence, root) -> bool:
 
 # --------------------------------------------------------------------------- detectors
 
+# Past forms the small model sometimes leaves unlemmatised ("forgot" tagged VBP, lemma "forgot").
+_FORM_LEMMAS = {"forgot": "forget", "forgotten": "forget", "broke": "break", "broken": "break", "neglected": "neglect",
+                "ignored": "ignore", "missed": "miss", "skipped": "skip", "overlooked": "overlook",
+                "messed": "mess", "screwed": "screw", "botched": "botch", "failed": "fail"}
+
+
+def _lemma(token) -> str:
+    lower = token.lower_
+    return _FORM_LEMMAS.get(lower, token.lemma_.lower())
+
+
+# Verbs of belief: "we mistakenly assumed the cache was warm" explains a mental model, it does
+# not make a person the cause.
+_COGNITIVE_VERBS = frozenset({"believe", "think", "assume", "expect", "understand", "conclude", "interpret",
+                              "suspect", "consider", "judge", "estimate", "attribute", "identify", "diagnose",
+                              "label", "classify", "report", "flag", "mark", "read", "see"})
+
+
+def _generic_statement(verb, agent) -> bool:
+    """"Engineers ignore alerts that fire too often": a present-tense claim about people in general."""
+    if verb.tag_ not in ("VBP", "VBZ") or _lemma(verb) != verb.lemma_.lower() and verb.lower_ in _FORM_LEMMAS:
+        return False
+    return agent.tag_ in ("NNS", "NNPS") and not any(c.dep_ in ("det", "poss") for c in agent.children)
+
+
 def _fault_predicate(verb) -> tuple[str, Any] | None:
     """Is `verb` a fault-laden predicate? Returns (trigger words, object token or None)."""
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
     particle = next((c for c in verb.children if c.dep_ == "prt"), None)
     if lemma == "fail":
@@ -349,17 +409,18 @@ def _person_fault(sentence: Sentence, allowlist) -> list[BlameSignal]:
             continue
         fault = _fault_predicate(verb)
         adverb = next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ in lex.FAULT_ADVERBS), None)
-        if adverb is not None and verb.lemma_.lower() in lex.TECHNICAL_MANNER:
+        if adverb is not None and (verb.lemma_.lower() in lex.TECHNICAL_MANNER
+                                   or verb.lemma_.lower() in _COGNITIVE_VERBS):
             adverb = None
         if fault is None and adverb is None:
             continue
         if not _finite(verb) or _hypothetical(verb):
             continue
-        if fault is not None and verb.lemma_.lower() not in ("bother",) and _negated(verb):
+        if fault is not None and _lemma(verb) != "bother" and _negated(verb):
             continue
         agents = [(s, person_strength(s, allowlist)) for s in _subjects(verb) if s.dep_ == "nsubj"]
         agents += [(a, person_strength(a, allowlist)) for a in _by_agents(verb)]
-        agents = [(a, s) for a, s in agents if s > 0]
+        agents = [(a, s) for a, s in agents if s > 0 and not _generic_statement(verb, a)]
         if not agents:
             continue
         agent, strength = max(agents, key=lambda x: x[1])
@@ -390,7 +451,7 @@ _NEGATIVE_ACTION = {"ignore": "was not acted on", "overlook": "was not noticed",
 
 
 def _fault_rewrite(sentence, verb, fault, adverb, obj, agent) -> tuple[str | None, bool]:
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
     rewrite = None
     try:
         if fault is not None and lemma in ("forget", "neglect", "fail", "bother"):
@@ -404,7 +465,10 @@ def _fault_rewrite(sentence, verb, fault, adverb, obj, agent) -> tuple[str | Non
             if tail:
                 rewrite = rewrite[:-1] + f" {tail}."
         elif fault is not None and lemma in _NEGATIVE_ACTION and obj is not None:
-            rewrite = f"{_capital(_object_phrase(obj) or '')} {_NEGATIVE_ACTION[lemma]}."
+            action = _NEGATIVE_ACTION[lemma]
+            if obj.tag_ in ("NNS", "NNPS"):
+                action = "were" + action[3:]
+            rewrite = f"{_capital(_object_phrase(obj) or '')} {action}."
         elif adverb is not None and obj is not None:
             rewrite = passive_rewrite(verb, obj, negate=False, drop={adverb})
     except (AttributeError, IndexError, ValueError):
@@ -428,7 +492,7 @@ def _error_by_person(sentence: Sentence, allowlist) -> list[BlameSignal]:
             for child in token.children:
                 if child.dep_ == "poss" and person_strength(child, allowlist) == 1.0:
                     person, trigger = child, f"{child.text} {token.text}"
-                elif child.dep_ == "prep" and child.lower_ in ("by", "of", "from"):
+                elif child.dep_ == "prep" and child.lower_ in ("by", "of"):
                     pobj = next((p for p in child.children if p.dep_ == "pobj"), None)
                     if pobj is not None and person_strength(pobj, allowlist) == 1.0:
                         person, trigger = pobj, f"{token.text} {child.text} {pobj.text}"
@@ -520,6 +584,8 @@ def _modal_perfect(verb) -> tuple[Any, Any] | None:
 
 def _counterfactual(sentence: Sentence, allowlist) -> list[BlameSignal]:
     sent = sentence.sent
+    if sent.text.rstrip().endswith("?"):
+        return []  # "Could we have caught this earlier?" asks; it does not judge
     for verb in sent:
         if verb.tag_ != "VBN" or verb.pos_ not in ("VERB", "AUX"):
             continue
@@ -709,7 +775,9 @@ def _minimiser(sentence: Sentence, allowlist) -> list[BlameSignal]:
                 continue
         elif not hindsight:
             continue
-        if nxt is None or not nxt.is_alpha:
+        if nxt is not None and nxt.text == "," and token.i + 2 < len(token.doc):
+            nxt = token.nbor(2)  # "Clearly, the on-call …" → "The on-call …"
+        if nxt is None or not (nxt.is_alpha or nxt.text[:1].isalpha()):
             continue
         span = sentence.block.original_span(token.idx, nxt.idx + len(nxt.text))
         replacement = _capital(nxt.text) if token.is_sent_start else nxt.text
@@ -729,12 +797,6 @@ def _person_action(sentence: Sentence, allowlist) -> list[BlameSignal]:
     text = sent.text
     message = ("This action item asks people to behave differently. Change the system instead, so the right thing "
                "happens without anyone remembering: a check, an alert, a guard, an automated step.")
-    match = _CARE.search(text)
-    if match:
-        start = sent.start_char + match.start()
-        span = sentence.block.original_span(start, start + len(match.group(0)))
-        return [BlameSignal(kind=PERSON_ACTION, span=span, sentence=sentence.span, trigger=match.group(0), prior=0.8,
-                            message=message)]
     for token in sent:
         lemma = token.lemma_.lower()
         target = None
@@ -753,12 +815,50 @@ def _person_action(sentence: Sentence, allowlist) -> list[BlameSignal]:
                     if subj is not None and subj.lower_ not in ("we", "us"):
                         target = subj
                         break
+            if target is None:
+                target = _person_after(token, allowlist)
         if target is not None:
-            span = sentence.block.original_span(token.idx, target.idx + len(target.text)) if target.i >= token.i \
+            first = token.nbor(-1) if token.lower_ == "sure" and token.i > 0 and token.nbor(-1).lemma_.lower() == "make" \
+                else token
+            span = sentence.block.original_span(first.idx, target.idx + len(target.text)) if target.i >= token.i \
                 else sentence.span
             return [BlameSignal(kind=PERSON_ACTION, span=span, sentence=sentence.span, trigger=token.text, prior=0.75,
                                 agent=target.text, message=message)]
+    match = _CARE.search(text)
+    if match:
+        start = sent.start_char + match.start()
+        span = sentence.block.original_span(start, start + len(match.group(0)))
+        return [BlameSignal(kind=PERSON_ACTION, span=span, sentence=sentence.span, trigger=match.group(0), prior=0.8,
+                            message=message)]
     return []
+
+
+_PERSON_NEXT = frozenset({"always", "never", "can", "will", "must", "should", "has", "have", "is", "are", "knows",
+                          "know", "remembers", "remember", "does", "do", "double-checks", "understands"})
+
+
+def _person_after(token, allowlist):
+    """The person right after "make sure" / "ensure (that)", read from the words when the parse
+    is unsure ("make sure the on-call engineer checks …" is often tagged with "checks" as a noun)."""
+    doc = token.doc
+    i = token.i + 1
+    while i < len(doc) and (doc[i].lower_ in ("that", "the", "all", "every", "each", "our", "any")):
+        i += 1
+    last_person = None
+    while i < len(doc):
+        t = doc[i]
+        if t.lower_ in ("on", "-", "oncall") or person_strength(t, allowlist) == 1.0 or t.lemma_.lower() in lex.ROLE_NOUNS:
+            if person_strength(t, allowlist) == 1.0 or t.lemma_.lower() in lex.ROLE_NOUNS:
+                last_person = t
+            i += 1
+            continue
+        break
+    if last_person is None or last_person.lower_ in ("we", "us") or i >= len(doc):
+        return None
+    nxt = doc[i]
+    if nxt.lower_ in _PERSON_NEXT or nxt.pos_ in ("VERB", "AUX") or (nxt.lower_.endswith("s") and nxt.tag_ in ("NNS", "VBZ")):
+        return last_person
+    return None
 
 
 # --------------------------------------------------------------------------- the pass
@@ -784,6 +884,8 @@ def detect(analysis: Analysis, allowlist: frozenset[str] = frozenset()) -> list[
             continue
         if any(code.covers(sentence.span) for code in doc.code_spans):
             continue
+        if sentence.sent.start_char < _speaker_prefix(block.text):
+            continue  # the first sentence of a "10:07 bob: …" row is bob's words, not the author's
         section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
         kind = section.kind if section is not None else None
         found = _person_fault(sentence, allowlist)

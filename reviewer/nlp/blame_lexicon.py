@@ -15,7 +15,7 @@ WEAK_PRONOUNS = frozenset({"they", "them"})
 ROLE_NOUNS = frozenset({
     "engineer", "developer", "dev", "operator", "admin", "administrator", "sysadmin", "dba", "sre", "oncall",
     "on-call", "responder", "reviewer", "author", "person", "team", "teammate", "colleague", "employee", "staff",
-    "contractor", "intern", "manager", "lead", "maintainer", "committer", "deployer", "human", "people", "folk",
+    "contractor", "intern", "manager", "maintainer", "committer", "deployer", "human", "people", "folk",
     "analyst", "technician", "programmer", "coworker", "co-worker", "approver", "requester", "commander", "ic",
     "architect", "tester", "qa", "ops", "devops", "member", "guy", "individual", "worker", "vendor", "supplier",
     "squad", "crew", "shift", "rotation", "newcomer", "hire", "junior", "senior", "specialist", "consultant",
@@ -58,7 +58,7 @@ FAILURE_NOUNS = frozenset({"outage", "incident", "failure", "problem", "issue", 
                            "breakage", "degradation", "interruption", "loss", "corruption", "mess", "disaster"})
 # Nouns of error for "a mistake by X", "X's mistake", "X made an error".
 ERROR_NOUNS = frozenset({"mistake", "error", "fault", "blunder", "slip", "oversight", "screw-up", "screwup",
-                         "negligence", "carelessness", "lapse", "gaffe", "goof", "misstep", "fumble"})
+                         "lapse", "gaffe", "goof", "misstep", "fumble"})
 
 # "human error" and its cousins: the modifier of an ERROR_NOUN that makes it a human-error cause.
 HUMAN_ERROR_MODIFIERS = frozenset({"human", "operator", "user", "manual", "engineer", "admin", "administrator",

@@ -32,5 +32,4 @@ from reviewer.rules.blame._common import hits
     needs_nlp=True,
 )
 def hindsight_counterfactual(ctx):
-    yield from hits(ctx, COUNTERFACTUAL,
-                    "Write what happened and what made the better choice hard to see at the time.")
+    yield from hits(ctx, COUNTERFACTUAL, "")
