@@ -48,6 +48,8 @@ class Settings(BaseModel):
     default_k: int = Field(5, ge=1, le=100, description="similar incidents returned when k is not given")
     max_page_size: int = Field(100, ge=1, le=500, description="largest page of incidents")
     review_workers: int = Field(4, ge=1, le=64, description="reviews run at the same time (threads)")
+    review_cache_size: int = Field(256, ge=0, le=100_000,
+                                   description="finished reviews kept for documents sent again unchanged (0: off)")
     workers: int = Field(1, ge=1, le=32, description="server processes (uvicorn workers)")
     database_url: str | None = Field(None, description="corpus store (SQLAlchemy URL); default: SQLite in the data dir")
     seed_corpus: bool = Field(True, description="import the shipped example corpus into an empty store at start-up")

@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
+from api.caches import CachingEmbedder, LruCache
 from api.metrics import Metrics
 from api.settings import Settings
+from reviewer.corpus.embeddings import SentenceTransformerEmbedder
 from reviewer.corpus.service import Corpus
 from reviewer.errors import PmreviewError
 from reviewer.nlp.analysis import Analyzer
@@ -47,7 +49,8 @@ class ServiceState:
         self.settings = settings
         self.metrics = Metrics()
         self.reviewer = Reviewer(settings.review_config, analyzer=analyzer)
-        self._corpus_factory = corpus_factory or (lambda: Corpus.open(settings.database_url))
+        self._corpus_factory = corpus_factory or self._default_corpus
+        self.review_cache = LruCache(settings.review_cache_size)
         self.corpus: Corpus | None = None
         self.models_loaded = threading.Event()
         self.corpus_ready = threading.Event()
@@ -62,6 +65,9 @@ class ServiceState:
         self._closed = False
         self.review_limiter = anyio.CapacityLimiter(settings.review_workers)
         self.metrics.track_corpus_size(lambda: self.corpus.count() if self.corpus_ready.is_set() and self.corpus else None)
+
+    def _default_corpus(self) -> Corpus:
+        return Corpus.open(self.settings.database_url, embedder=CachingEmbedder(SentenceTransformerEmbedder()))
 
     # -- start-up ----------------------------------------------------------------------------
     def start(self) -> None:

@@ -17,11 +17,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+import numpy as np
+
 from api.app import create_app
+from api.caches import CachingEmbedder
 from api.settings import Settings
 from reviewer.corpus.embeddings import HashingEmbedder
 from reviewer.corpus.service import Corpus
+from reviewer.config import Config
 from reviewer.errors import ConfigError
+from reviewer.review import Reviewer
 from reviewer.rules.base import all_rules
 
 pytestmark = pytest.mark.slow
@@ -268,13 +273,47 @@ def test_rereview_after_one_paragraph_edit_parses_only_that_paragraph(client, do
     assert analyzer.parsed_blocks - parsed == 1
 
 
-def test_concurrent_reviews_of_different_documents(client, doc):
-    variants = [doc.replace("4,100 customers", f"{4100 + n} customers") for n in range(6)]
-    alone = [client.post("/v1/reviews", json={"text": v, "similar": False}).json()["findings"] for v in variants]
+def test_concurrent_reviews_of_different_documents(client, analyzer, doc):
+    variants = [doc.replace("4,100 customers", f"{4200 + n} customers") for n in range(6)]
     with ThreadPoolExecutor(max_workers=6) as pool:
         together = list(pool.map(lambda v: client.post("/v1/reviews", json={"text": v, "similar": False}), variants))
     assert [r.status_code for r in together] == [200] * 6
-    assert [r.json()["findings"] for r in together] == alone
+    alone = [Reviewer(Config(), analyzer=analyzer).review(v) for v in variants]
+    for response, review in zip(together, alone):
+        assert [(f["code"], f["start"], f["end"], f["message"]) for f in response.json()["findings"]] == \
+            [(f.code, f.start, f.end, f.message) for f in review.findings]
+
+
+def test_an_unchanged_document_comes_from_the_review_cache(client, doc):
+    cache = client.app.state.service.review_cache
+    text = doc.replace("12,800 failed requests", "12,900 failed requests")
+    first = client.post("/v1/reviews", json={"text": text, "similar": False}).json()
+    hits = cache.hits
+    second = client.post("/v1/reviews", json={"text": text, "similar": False}).json()
+    assert cache.hits == hits + 1
+    assert second["findings"] == first["findings"] and second["scores"] == first["scores"]
+    other_config = client.post("/v1/reviews", json={"text": text, "similar": False, "config": {"select": ["PM3"]}})
+    assert cache.hits == hits + 1 and other_config.json()["findings"] != first["findings"]
+
+
+def test_caching_embedder_embeds_each_text_once():
+    class Counting(HashingEmbedder):
+        def __init__(self):
+            super().__init__(64)
+            self.encoded: list[str] = []
+
+        def encode(self, texts):
+            self.encoded += texts
+            return super().encode(texts)
+
+    inner = Counting()
+    cached = CachingEmbedder(inner)
+    first = cached.encode(["root cause: cert expired", "summary"])
+    second = cached.encode(["summary", "a new whole text", "root cause: cert expired"])
+    assert inner.encoded == ["root cause: cert expired", "summary", "a new whole text"]
+    assert np.allclose(second[0], first[1]) and np.allclose(second[2], first[0])
+    assert np.allclose(second[1], HashingEmbedder(64).encode(["a new whole text"])[0])
+    assert cached.name == inner.name and cached.encode([]).shape == (0, 64)
 
 
 # -- limits and bad input ----------------------------------------------------------------------

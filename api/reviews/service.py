@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 
+from api.caches import text_key
 from api.incidents.schemas import RecurrenceOut, SimilarIncidentOut
 from api.reviews.schemas import FindingOut, ReviewOptions, ReviewRequest, ReviewResponse, ScoresOut
 from api.state import ServiceState, ServiceUnavailable
@@ -58,11 +59,20 @@ def finding_out(finding: Finding, index: LineIndex) -> FindingOut:
 
 
 def run_review(state: ServiceState, text: str, filename: str | None, config: Config) -> Review:
+    """The review of `text` under `config`; an unchanged document sent again comes from the cache.
+
+    The cached Review is shared between requests: callers read it, never change it.
+    """
     reviewer = state.require_models()
-    began = time.perf_counter()
-    review = reviewer.review(text, path=filename, config=config)
-    state.metrics.review_duration.observe(time.perf_counter() - began)
-    state.metrics.review_words.observe(len(text.split()))
+    key = text_key(text, filename or "", config.model_dump_json())
+    review = state.review_cache.get(key)
+    if review is None:
+        began = time.perf_counter()
+        review = reviewer.review(text, path=filename, config=config)
+        state.metrics.review_duration.observe(time.perf_counter() - began)
+        state.metrics.review_words.observe(len(text.split()))
+        if not review.error:
+            state.review_cache.put(key, review)
     if review.error:
         raise PmreviewError(review.error)
     return review
