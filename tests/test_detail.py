@@ -121,3 +121,26 @@ def test_evidence_needs_a_link_to_evidence(review_text):
     assert len(codes(review_text(context_only, select=["PM505"]), "PM505")) == 1
     ticket_key = "# X\n\n## Action items\n- Add an alert (OPS-12)\n"
     assert codes(review_text(ticket_key, select=["PM505"]), "PM505") == []
+
+
+def test_table_action_item_with_empty_cells_spans_its_row():
+    text = ("# X\n\n## Action items\n\n| Action | Owner | Ticket | Due |\n|---|---|---|---|\n"
+            "| Be more careful with weights | | | |\n| Look into a canary tool | | TB-2411 | |\n")
+    items = parse(text).action_items
+    assert [i.span.start < i.span.end for i in items] == [True, True]
+    assert "Be more careful" in text[items[0].span.start:items[0].span.end]
+    assert items[1].ticket == "TB-2411"
+
+
+@pytest.mark.parametrize("reference", ["infra#5124", "acme/api#12", "#88", "OPS-7"])
+def test_action_item_ticket_references(reference):
+    doc = parse(f"# X\n\n## Action items\n- Move etcd to dedicated disks (@ivan, {reference}, due 2026-01-01)\n")
+    assert doc.action_items[0].ticket == reference
+
+
+def test_missing_duration_is_a_suggestion_when_the_timeline_gives_it(review_text):
+    text = ("# Outage\n\n## Impact\nCheckout failed for 1,200 customers.\n\n## Timeline\n"
+            "- 10:02 UTC checkout errors start\n- 10:08 UTC alert fires and pages the on-call\n"
+            "- 11:15 UTC rollback complete, incident resolved\n")
+    [finding] = codes(review_text(text, select=["PM402"]), "PM402")
+    assert finding.severity.value == "suggestion" and "1 h 13 min" in finding.message

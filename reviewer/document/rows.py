@@ -41,7 +41,8 @@ _STATUS_HEADER = re.compile(r"\b(status|state|done|complete|progress)", re.I)
 _DONE_WORDS = re.compile(r"^\s*(done|complete|completed|closed|fixed|resolved|merged|shipped|✅|yes|x)\b", re.I)
 _OPEN_WORDS = re.compile(r"^\s*(open|todo|to do|in progress|not started|planned|pending|wip|no|backlog|new)\b", re.I)
 
-TICKET_KEY = re.compile(r"(?<![\w/-])(?:[A-Z][A-Z0-9]{1,9}-\d+|#\d{1,7})(?![\w-])")
+# OPS-123, #123, and repository references such as infra#5124 or acme/api#12.
+TICKET_KEY = re.compile(r"(?<![\w/-])(?:[A-Z][A-Z0-9]{1,9}-\d+|(?:[A-Za-z][\w.-]*(?:/[\w.-]+)?)?#\d{1,7})(?![\w-])")
 OWNER_PATTERNS = [
     # Whole words with a separator: "driver" is not "dri", "the owner of the repo" names no owner.
     re.compile(r"\b(?:owner|assignee|dri|responsible)\b\s*[:=–-]\s*(?P<owner>@?[\w.-]+(?:\s[A-Z][\w.-]+)?)", re.I),
@@ -225,6 +226,12 @@ def _has_rows(section: Section, tables: list[Table], items: list[ListItem], bloc
             or any(inside.covers(b.span) and b.kind == BlockKind.PARAGRAPH and re.search(r"\d[:.]\d\d", b.text) for b in blocks))
 
 
+def _row_span(row: list[tuple[str, Span]]) -> Span:
+    """From the first to the last written character of a table row: an empty cell's span may
+    stand at the start of the row, so the first and last cells alone can give an inverted span."""
+    return Span(min(c[1].start for c in row), max(c[1].end for c in row))
+
+
 def _table_entries(reader: _TimelineReader, table: Table, section: int) -> None:
     time_col = _column(table.header, _TIME_HEADER, set())
     if time_col is None:
@@ -238,7 +245,7 @@ def _table_entries(reader: _TimelineReader, table: Table, section: int) -> None:
     for row in table.rows:
         if not row:
             continue
-        row_span = Span(row[0][1].start, row[-1][1].end)
+        row_span = _row_span(row)
         if event_col is None:
             others = [c for i, c in enumerate(row) if i != time_col]
             event_cell = max(others, key=lambda c: len(c[0]), default=("", row_span))
@@ -359,7 +366,7 @@ def _table_actions(table: Table, links: list[Link]) -> list[ActionItem]:
     for row in table.rows:
         if not row or text_col >= len(row) or not row[text_col][0]:
             continue
-        span = Span(row[0][1].start, row[-1][1].end)
+        span = _row_span(row)
         owner = cell(row, owner_col)[0].strip() or None
         ticket_text, ticket_span = cell(row, ticket_col)
         ticket = None

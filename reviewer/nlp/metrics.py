@@ -64,7 +64,8 @@ _LABEL_PATTERNS = [(kind, re.compile(r"(?<![\w-])" + label + r"\s*(?:\(\w+\))?\s
                                      + r"(?P<d>" + DURATION + r")", re.I)) for kind, label in _LABELS]
 
 _STATE = (r"(?:unavailable|down|offline|unusable|unreachable|inaccessible|degraded|broken|failing|failed|impacted"
-          r"|affected|disrupted|errors|timeouts|timing\s+out|unable\s+to\s+\w+|could\s*n[o']t\s+\w+|not\s+(?:available|working|accessible))")
+          r"|affected|disrupted|errors|timeouts|timing\s+out|cut\s+off|stalled|stuck|hung|blocked|rejected|refused|"
+          r"lost|delayed|slow|interrupted|unable\s+to\s+\w+|could\s*n[o']t\s+\w+|not\s+(?:available|working|accessible))")
 _PROSE_PATTERNS = [
     ("impact", re.compile(r"\b(?:lasted|lasting|persisted|continued)\s+(?:for\s+)?" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("impact", re.compile(r"\b" + _STATE + r"\b[^.;:\n]{0,60}?\bfor\s+" + _HEDGE + r"(?P<d>" + DURATION + r")(?!\s+(?:before|after|ago))", re.I)),

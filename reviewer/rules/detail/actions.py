@@ -69,7 +69,8 @@ def action_item_incomplete(ctx):
             continue
         listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
         end = ctx.doc.text.find("\n", item.span.start, item.span.end)
-        yield Hit(item.span.start, end if end > 0 else item.span.end, f"Action item has no {listed}: add them, e.g. \"(owner: @ana, OPS-123, due 2026-02-01)\".",
+        yield Hit(item.span.start, end if end > 0 else item.span.end, f"Action item has no {listed}: add {'it' if len(missing) == 1 else 'them'}, e.g. "
+                  f"\"(owner: @ana, OPS-123, due 2026-02-01)\".",
                   severity=None if item.owner is None else Severity.SUGGESTION, data={"missing": missing})
 
 

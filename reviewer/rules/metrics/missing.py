@@ -34,6 +34,11 @@ def anchor(ctx, *kinds: SectionKind) -> tuple[int, int]:
     return 0, 0
 
 
+def _when_derivable(minutes: float | None) -> Severity | None:
+    """The timeline already gives the figure: the reader can work it out, so it is a suggestion."""
+    return Severity.SUGGESTION if minutes is not None else None
+
+
 def _derived_note(minutes: float | None) -> str:
     if minutes is None:
         return ""
@@ -91,7 +96,8 @@ def missing_impact_duration(ctx):
     derived = derive_durations(ctx.doc, ctx.analysis).impact_duration
     start, end = anchor(ctx, SectionKind.IMPACT, SectionKind.SUMMARY)
     yield Hit(start, end, "The document does not state how long the impact lasted (e.g. \"checkout returned "
-                          "errors for 42 minutes\")." + _derived_note(derived))
+                          "errors for 42 minutes\")." + _derived_note(derived),
+              severity=_when_derivable(derived))
 
 
 @rule(
@@ -113,7 +119,8 @@ def missing_time_to_detect(ctx):
         return
     derived = derive_durations(ctx.doc, ctx.analysis).time_to_detect
     start, end = anchor(ctx, SectionKind.DETECTION, SectionKind.SUMMARY)
-    yield Hit(start, end, "No time to detect stated (e.g. \"Time to detect: 6 minutes\")." + _derived_note(derived))
+    yield Hit(start, end, "No time to detect stated (e.g. \"Time to detect: 6 minutes\")." + _derived_note(derived),
+              severity=_when_derivable(derived))
 
 
 @rule(
@@ -134,7 +141,8 @@ def missing_time_to_resolve(ctx):
         return
     derived = derive_durations(ctx.doc, ctx.analysis).time_to_resolve
     start, end = anchor(ctx, SectionKind.RESOLUTION, SectionKind.SUMMARY)
-    yield Hit(start, end, "No time to resolve stated (e.g. \"Time to resolve: 1 h 29 min\")." + _derived_note(derived))
+    yield Hit(start, end, "No time to resolve stated (e.g. \"Time to resolve: 1 h 29 min\")." + _derived_note(derived),
+              severity=_when_derivable(derived))
 
 
 @rule(
