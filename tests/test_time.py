@@ -53,6 +53,10 @@ def test_vague_times_are_found_with_their_exact_words(analyzer, sentence, expect
     'The on-call wrote "around 11 it got slow" in the channel.',  # quoted speech
     "Ten minutes later the alert cleared.",  # an offset from the event before: precise enough
     "The node count went to 4 from 3 as intended.",
+    "Depots ran on yesterday's routes.",  # which plan, not when
+    "Traffic peaked at 14× normal, about 3× a busy day.",
+    "The evening peak traffic tipped it over.",  # a kind of traffic, not a time
+    "Failures went to a mailbox nobody watches at night.",  # a habit, not an incident event
 ])
 def test_precise_times_durations_and_non_events_are_not_vague(analyzer, sentence):
     assert _vague(analyzer, sentence) == []

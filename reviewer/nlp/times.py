@@ -45,15 +45,15 @@ _UNIT = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|moments?)"
 _HEDGE = r"(?:around|about|approximately|approx\.?|roughly|circa|ca\.?|~\s?|near|nearly|almost|sometime\s+around|some\s+time\s+around)"
 # An hour with no minutes: "11", "11am", "3 p.m.", "noon". It must not be a count ("at 11 pods").
 _HOUR_ONLY = (r"(?:(?:[01]?\d|2[0-3])(?!\d|[:.,]\d)(?:\s?[ap]\.?\s?m\.?(?![a-z]))?(?:\s?o'?clock)?(?:\s?(?:" + ZONE + r"))?"
-              r"(?!\w|\s*(?:%|[-–/]\s*\d|x\b)|\s+(?!(?:am|pm|a\.m|p\.m|o'?clock|in|on|at|that|this|when|and|or|but"
-              r"|the|we|they|it|local|by|after|before|while|with|until|(?-i:[A-Z]{2,5})\b)\b)[A-Za-z])|noon|midnight)")
+              r"(?!\w|\s*(?:%|×|[-–/]\s*\d|x\b)|\s+(?!(?:am|pm|a\.m|p\.m|o'?clock|in|on|at|that|this|when|and|or|but"
+              r"|the|we|they|it|local|by|after|before|while|with|until)\b)[A-Za-z])|noon|midnight)")
 _CLOCK_AHEAD = r"\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d"
 
 # (kind, pattern). Order matters only for overlaps: the longest match wins.
 _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("approximate", re.compile(r"(?<![\w~])" + _HEDGE + r"\s*(?:at\s+)?" + _HOUR_ONLY, re.I)),
     ("hour-only", re.compile(r"\b(?:at|by|until|till|before|after)\s+(?:[01]?\d|2[0-3])(?:\s?(?:" + ZONE + r"))?"
-                             r"(?![\d:.,]\d|\s*(?:%|[-–/]\s*\d|x\b|[ap]\.?\s?m)|\s+(?!(?:in|on|at|that|this|when|and|or|but"
+                             r"(?![\d:.,]\d|\s*(?:%|×|[-–/]\s*\d|x\b|[ap]\.?\s?m)|\s+(?!(?:in|on|at|that|this|when|and|or|but"
                              r"|the|we|they|it|local|by|after|before|while|with|until|o'?clock)\b)[A-Za-z]|\w)", re.I)),
     ("hour-only", re.compile(r"(?<![\w:.~])(?:1[0-2]|0?[1-9])\s?[ap]\.?\s?m\.?(?![a-z])(?:\s?(?:" + ZONE + r")(?![A-Za-z]))?",
                              re.I)),
@@ -150,7 +150,7 @@ def _future_or_modal(token) -> bool:
     for _ in range(6):
         if head.pos_ in ("VERB", "AUX") or head.dep_ == "ROOT":
             break
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
     for child in head.children:
@@ -165,11 +165,14 @@ def _past_event_adverb(token) -> bool:
     """Is this "later"/"immediately"/"recently" an adverb of a past event?"""
     if token.pos_ not in ("ADV", "ADP") and token.tag_ not in ("RB", "RBR", "RBS"):
         return False
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and (following.lower_ == "than" or following.pos_ in ("NOUN", "PROPN")):
+        return False  # "later than the deadline", "every later insert"
     head = token.head
     for _ in range(3):
         if head.pos_ in ("VERB", "AUX"):
             break
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
     if head.pos_ not in ("VERB", "AUX"):
@@ -182,7 +185,7 @@ def _past_event_adverb(token) -> bool:
     if head.tag_ == "VBD":
         return True
     if head.tag_ == "VBN":
-        if head.dep_ in ("amod", "acl"):
+        if head.dep_ == "amod":
             return True  # "a token with recently elevated scopes"
         return any(c.lower_ in ("was", "were", "had", "been") for c in auxiliaries)
     return False
@@ -199,6 +202,27 @@ def _clock_nearby(text: str, start: int, end: int) -> bool:
         re.match(r"\s*(?:at|,)?\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d", after))
 
 
+def _daypart_is_when(tokens, in_timeline: bool) -> bool:
+    """Does a part of the day say when something happened ("restarted it that evening"), rather than
+    name a kind of thing ("the evening peak", "overnight activity", "morning shift")?"""
+    for token in tokens:
+        if not _DAYPART_WORDS.search(token.text):
+            continue
+        if token.dep_ in ("amod", "compound", "nmod", "poss") and token.head.pos_ in ("NOUN", "PROPN"):
+            return False
+        if token.i + 1 < len(token.doc) and token.nbor(1).pos_ in ("NOUN", "PROPN") and token.nbor(1).dep_ != "npadvmod":
+            return False  # "evening traffic", "Morning route planning"
+        if token.dep_ in ("attr", "nsubj", "dobj", "nsubjpass"):
+            return False  # "It was a weekday morning": a description, not the time of an event
+        verb = token.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if not in_timeline and verb.tag_ in ("VBZ", "VBP") and not any(c.tag_ == "VBN" for c in verb.children):
+            return False  # "nobody watches at night": a habit, not an event of the incident
+        return True
+    return False
+
+
 def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[VagueTime]:
     """Every vague time in the author's voice, by position."""
     skipped = _skipped_sections(doc)
@@ -211,6 +235,7 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
         if any(c.covers(block.span) for c in doc.code_spans):
             continue
         text = block.text
+        in_timeline = _inside_any(block.span, timeline_spans)
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
         spacy_doc = parsed.get(id(block))
         candidates: list[tuple[int, int, str]] = []
@@ -230,7 +255,8 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
                 if tokens and _past_event_adverb(tokens[0]):
                     candidates.append((m.start(), m.end(), "relative"))
             for ent in spacy_doc.ents:
-                if ent.label_ == "TIME" and _DAYPART_WORDS.search(ent.text) and not re.search(r"\d", ent.text):
+                if ent.label_ == "TIME" and _DAYPART_WORDS.search(ent.text) and not re.search(r"\d", ent.text) \
+                        and _daypart_is_when(ent, in_timeline):
                     candidates.append((ent.start_char, ent.end_char, "part-of-day"))
         if _inside_any(block.span, timeline_spans):
             m = _ROW_VAGUE_START.match(text)
@@ -251,10 +277,14 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
         for start, end, kind in kept:
             if any(qs <= start and end <= qe for qs, qe in quoted):
                 continue
+            if re.match(r"['’]s\b", text[end : end + 3]):
+                continue  # "the next day's slots", "yesterday's routes": which plan, not when something happened
             if spacy_doc is not None and kind != "unknown":
                 tokens = _tokens_at(spacy_doc, start, end)
                 if tokens and _future_or_modal(tokens[0]):
                     continue
+                if len(tokens) == 1 and tokens[0].lower_ == "overnight" and not _daypart_is_when(tokens[0:1], in_timeline):
+                    continue  # "overnight operations teams", "unusual overnight activity"
             if kind == "relative" and _clock_nearby(text, start, end):
                 continue  # "18:00 UTC yesterday", "the day before at 10:02": anchored to a clock time
             span = block.original_span(start, end)
