@@ -211,6 +211,31 @@ def cpu_times() -> dict[str, tuple[int, int]]:
     return out
 
 
+def process_tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of `root` and its descendants (the uvicorn workers)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 def cpu_use(before: dict, after: dict) -> str:
     parts = []
     for core in sorted(after):
@@ -221,7 +246,7 @@ def cpu_use(before: dict, after: dict) -> str:
 
 
 async def load_run(base_url: str, clients: int, requests_per_client: int, words_per_doc: int,
-                   seed: int) -> dict:
+                   seed: int, server_pid: int) -> dict:
     import httpx
 
     latencies: list[float] = []
@@ -246,16 +271,17 @@ async def load_run(base_url: str, clients: int, requests_per_client: int, words_
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(timeout=LOAD_TIME_LIMIT, limits=limits) as http:
-        before = cpu_times()
+        before, server_before = cpu_times(), process_tree_cpu_seconds(server_pid)
         began = time.perf_counter()
         await asyncio.gather(*(client_loop(n, http) for n in range(clients)))
         elapsed = time.perf_counter() - began
-        after = cpu_times()
+        after, server_after = cpu_times(), process_tree_cpu_seconds(server_pid)
     latencies.sort()
     return {"clients": clients, "done": len(latencies), "errors": errors, "elapsed": elapsed,
             "p50": latencies[len(latencies) // 2] if latencies else float("nan"),
             "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan"),
-            "rps": len(latencies) / elapsed if elapsed else 0.0, "cpu": cpu_use(before, after)}
+            "rps": len(latencies) / elapsed if elapsed else 0.0, "cpu": cpu_use(before, after),
+            "server_cores": (server_after - server_before) / elapsed if elapsed else 0.0}
 
 
 def throughput(client_counts: list[int], requests_per_client: int, workers: int, words_per_doc: int) -> None:
@@ -296,13 +322,16 @@ def throughput(client_counts: list[int], requests_per_client: int, workers: int,
         seed = 50_000
         for clients in client_counts:
             seed += 1_000_000
-            result = asyncio.run(load_run(base_url, clients, requests_per_client, words_per_doc, seed))
+            result = asyncio.run(load_run(base_url, clients, requests_per_client, words_per_doc, seed, server.pid))
             rows.append([str(clients), str(result["done"]), str(len(result["errors"])),
                          f"{result['p50'] * 1000:.0f}", f"{result['p99'] * 1000:.0f}", f"{result['rps']:.2f}",
-                         f"{result['elapsed']:.1f}", result["cpu"]])
+                         f"{result['elapsed']:.1f}", f"{result['server_cores']:.2f}", result["cpu"]])
             if result["errors"]:
                 print(f"  errors with {clients} clients: {sorted(set(result['errors']))}")
-        print(table(["clients", "requests", "errors", "p50 ms", "p99 ms", "req/s", "seconds", "CPU per core"], rows))
+        print(table(["clients", "requests", "errors", "p50 ms", "p99 ms", "req/s", "seconds", "server cores",
+                     "machine CPU per core"], rows))
+        print("server cores: CPU seconds of the server's processes per second of the run (2.00 = both cores busy);\n"
+              "machine CPU per core: every process on the machine (other work included)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -316,7 +345,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,2000,8000")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--clients", default="8,32")
-    parser.add_argument("--requests", type=int, default=6, help="requests per client in each load run")
+    parser.add_argument("--requests", type=int, default=4, help="requests per client in each load run")
     parser.add_argument("--load-words", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2, help="server processes for the load runs")
     parser.add_argument("--skip-load", action="store_true")
