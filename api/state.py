@@ -129,10 +129,21 @@ class ServiceState:
                                     "skipped": len(report.skipped)}
                 log.info("example corpus loaded", extra={"fields": self.seed_report})
         except Exception as exc:  # noqa: BLE001 - the service works without the examples
-            self.seed_report = {"error": f"{type(exc).__name__}: {exc}"}
-            log.exception("cannot load the example corpus")
+            if self._seeded_elsewhere():
+                # Several worker processes share one empty store at first start: one of them wins.
+                self.seed_report = {"imported": 0, "updated": 0, "skipped": 0, "by": "another process"}
+                log.info("example corpus loaded by another process")
+            else:
+                self.seed_report = {"error": f"{type(exc).__name__}: {exc}"}
+                log.exception("cannot load the example corpus")
         finally:
             self.seeding = False
+
+    def _seeded_elsewhere(self) -> bool:
+        try:
+            return self.corpus is not None and self.corpus.count() > 0
+        except Exception:  # noqa: BLE001
+            return False
 
     def wait_started(self, timeout: float | None = None) -> bool:
         """Block until start-up has finished (tests, benchmarks); True when it has."""

@@ -614,3 +614,15 @@ def test_bad_settings_are_a_config_error(tmp_path, content, environ):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError):
         Settings.load(path, environ=environ)
+
+
+def test_python_m_api_refuses_bad_settings_with_a_message(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "service.toml"
+    bad.write_text("[service]\nmax_k = -1\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "api", "--config", str(bad)], capture_output=True, text=True,
+                            timeout=60, cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 2
+    assert "max_k" in result.stderr and "Traceback" not in result.stderr

@@ -192,10 +192,15 @@ async def draft_not_similar(request: Request, state: ServiceState = Depends(get_
                             filename: str = Form(""), draft_key: str = Form(""), other_id: str = Form(""),
                             token: str = Form("")) -> Response:
     """'Not similar' on a draft's suggestion: remembered under the draft's key, then the review again."""
-    check_write_token(state, token)
     text, name = await _document(text, filename, None)
     service.check_document(state, text, name)
     key = service.draft_key_for(text, draft_key or None)
+    try:
+        check_write_token(state, token)
+    except PageForbidden as refused:
+        # The review again with the reason next to the buttons, rather than a page that loses the draft.
+        view = await state.run(service.review_draft, state, text, name, key)
+        return render(request, "review.html", status=403, view=view, notice=None, refused=refused.detail)
     await state.run(service.feedback_on_draft, state, key, other_id.strip())
     view = await state.run(service.review_draft, state, text, name, key)
     return render(request, "review.html", view=view,
@@ -215,7 +220,11 @@ async def incident_list(request: Request, state: ServiceState = Depends(get_stat
 @page
 async def incident_not_similar(request: Request, incident_id: str, state: ServiceState = Depends(get_state),
                                other_id: str = Form(""), token: str = Form("")) -> Response:
-    check_write_token(state, token)
+    try:
+        check_write_token(state, token)
+    except PageForbidden as refused:
+        view = await state.run(service.incident_page, state, incident_id)
+        return render(request, "incident.html", status=403, view=view, notice=None, refused=refused.detail)
     await state.run(service.feedback_on_incident, state, incident_id, other_id.strip())
     # Post/redirect/get: a reload of the incident page does not send the feedback again.
     target = "/incidents/" + quote(incident_id, safe="/") + "?marked=" + quote(other_id.strip(), safe="") + "#similar"
