@@ -135,6 +135,7 @@ class DocReader(HTMLParser):
         self.highlights: list[tuple[int, int, int, str]] = []  # (start, end, finding, title)
         self._open: tuple[int, int, str] | None = None
         self.pins: dict[int, int] = {}
+        self._in_pin = False  # a pin's number is not part of the document's text
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -151,7 +152,7 @@ class DocReader(HTMLParser):
             self._open = (self.position, int(attrs["data-finding"]), attrs.get("title") or "")
         if tag == "a" and "pin" in classes:
             self.pins[int(attrs["data-finding"])] = self.position
-            self._pin = True
+            self._in_pin = True
 
     def handle_endtag(self, tag):
         if tag == "pre" and self.inside:
@@ -160,11 +161,11 @@ class DocReader(HTMLParser):
             start, finding, title = self._open
             self.highlights.append((start, self.position, finding, title))
             self._open = None
-        if tag == "a" and getattr(self, "_pin", False):
-            self._pin = False
+        if tag == "a" and self._in_pin:
+            self._in_pin = False
 
     def handle_data(self, data):
-        if self.inside and not getattr(self, "_pin", False):
+        if self.inside and not self._in_pin:
             self.text.append(data)
             self.position += len(data)
 
@@ -347,6 +348,20 @@ def test_page_writes_need_the_token_when_one_is_set(client, token):
                        follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"].startswith(f"/incidents/{incident_id}?marked=")
     assert token not in done.headers["location"]
+
+
+def test_draft_feedback_without_the_token_keeps_the_review(client, token, api_review):
+    other = api_review["similar"][-1]["incident"]["id"]
+    form = {"text": DRAFT, "filename": "search.md", "other_id": other}
+    refused = client.post("/review/not-similar", data=form)
+    assert refused.status_code == 403 and "(403)" in refused.text and "API token" in refused.text
+    assert "".join(read_doc(refused.text).text) == DRAFT  # the review is still there, with the reason
+    assert 'name="token" type="password"' in refused.text
+
+
+def test_feedback_on_an_unknown_incident_is_a_404_page(client):
+    page = client.post("/review/not-similar", data={"text": DRAFT, "other_id": "no-such-incident"})
+    assert is_html_error(page, 404) and "no-such-incident" in page.text
 
 
 def test_incident_page_review_similar_and_feedback(client):
