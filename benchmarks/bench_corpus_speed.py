@@ -62,6 +62,9 @@ def bench_import(n: int) -> None:
     embedder = SentenceTransformerEmbedder()
     model = embedder.model
     model.encode(["warm up"] * 8)
+    from reviewer.corpus.categories import SkopsCategoryClassifier
+
+    SkopsCategoryClassifier().probabilities(["warm up"])  # loaded once per process, like the model
     # Exactly what the import embeds: per incident its field texts, identical texts once per batch.
     texts: list[str] = []
     for start in range(0, len(records), 64):
@@ -70,10 +73,23 @@ def bench_import(n: int) -> None:
             incident, prose = extract(record)
             batch_texts.extend(field_texts(incident, prose).values())
         texts.extend(dict.fromkeys(batch_texts))
+    class TimedEmbedder:
+        """The same embedder, timing its encode calls inside the import (to show where the time goes)."""
+
+        name, dimension, spent = embedder.name, embedder.dimension, 0.0
+
+        def encode(self, batch):
+            started = time.perf_counter()
+            try:
+                return embedder.encode(batch)
+            finally:
+                TimedEmbedder.spent += time.perf_counter() - started
+
     rows = []
-    for attempt in range(2):
+    for _ in range(3):  # alternate import and bare encode; report the median ratio
+        TimedEmbedder.spent = 0.0
         with tempfile.TemporaryDirectory() as folder:
-            corpus = Corpus.open(f"sqlite:///{folder}/corpus.sqlite3", embedder=embedder)
+            corpus = Corpus.open(f"sqlite:///{folder}/corpus.sqlite3", embedder=TimedEmbedder())
             started = time.perf_counter()
             report = corpus.import_records(records)
             imported = time.perf_counter() - started
@@ -82,10 +98,11 @@ def bench_import(n: int) -> None:
         started = time.perf_counter()
         model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True, convert_to_numpy=True)
         bare = time.perf_counter() - started
-        rows.append((imported, bare))
-    imported, bare = min(rows, key=lambda r: r[0] / r[1])
-    print(f"import of {n} incidents ({len(texts)} texts embedded): import {imported:.2f}s, bare encode {bare:.2f}s, "
-          f"ratio {imported / bare:.2f}x (target <= 1.2x)")
+        rows.append((imported / bare, imported, bare, TimedEmbedder.spent))
+    ratio, imported, bare, inside = sorted(rows)[len(rows) // 2]
+    print(f"import of {n} incidents ({len(texts)} texts embedded): import {imported:.2f}s "
+          f"(of which encode {inside:.2f}s), bare encode {bare:.2f}s, ratio {ratio:.2f}x (target <= 1.2x); "
+          f"all ratios: {', '.join(f'{r[0]:.2f}' for r in rows)}")
 
 
 def bench_query(count: int, dimension: int = 384) -> None:
@@ -134,7 +151,7 @@ def bench_query(count: int, dimension: int = 384) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--incidents", type=int, default=120)
+    parser.add_argument("--incidents", type=int, default=60)
     parser.add_argument("--vectors", type=int, default=100_000)
     args = parser.parse_args()
     bench_query(args.vectors)

@@ -88,7 +88,7 @@ class SentenceTransformerEmbedder:
     @property
     def dimension(self) -> int:
         if self._dimension is None:
-            getter = getattr(self.model, "get_sentence_embedding_dimension")
+            getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
             self._dimension = int(getter())
         return self._dimension
 

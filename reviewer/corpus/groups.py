@@ -35,18 +35,41 @@ def cluster(vectors: np.ndarray, threshold: float = CLUSTER_DISTANCE) -> list[in
     return [int(label) for label in model.fit_predict(vectors)]
 
 
+def _phrases(text: str) -> set[str]:
+    """Content words and pairs of adjacent content words ("certificate expiry") of a text."""
+    words = terms(text)
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:]) if a != b}
+
+
 def group_terms(group_texts: list[str], document_frequency: Counter, total_documents: int, top: int = 3) -> list[str]:
-    """The words a group's root causes share, weighted by how rare they are in the whole corpus."""
+    """The words a group's root causes share, weighted by how rare they are in the whole corpus.
+
+    Pairs of words count when they recur (they read better as a label: "certificate expiry");
+    a word already inside a chosen pair is not repeated.
+    """
     counts: Counter = Counter()
     for text in group_texts:
-        counts.update(set(terms(text)))
+        counts.update(_phrases(text))
     scored = []
     for term, count in counts.items():
         if count < 2 and len(group_texts) > 1:
             continue  # one incident's word does not describe a group
-        idf = math.log(1 + total_documents / (1 + document_frequency[term]))
-        scored.append((count / len(group_texts) * idf, term))
-    return [term for _, term in sorted(scored, key=lambda x: (-x[0], x[1]))[:top]]
+        is_pair = " " in term
+        frequency = min(document_frequency[w] for w in term.split()) if is_pair else document_frequency[term]
+        idf = math.log(1 + total_documents / (1 + frequency))
+        scored.append((count / len(group_texts) * idf * (1.5 if is_pair else 1.0), term))
+    chosen: list[str] = []
+    for _, term in sorted(scored, key=lambda x: (-x[0], x[1])):
+        words = set(term.split())
+        if any(words <= set(c.split()) or (" " in term and set(c.split()) <= words) for c in chosen):
+            if " " in term:
+                chosen = [c for c in chosen if not set(c.split()) <= words]  # the pair replaces its word
+            else:
+                continue
+        chosen.append(term)
+        if len(chosen) == top:
+            break
+    return chosen
 
 
 def root_cause_groups(incidents: list[Incident], vector_of: Callable[[str], np.ndarray | None],

@@ -20,16 +20,29 @@ impact impacted affected affecting caused cause causes causing root result resul
 minute minutes hour hours day days started start began error errors failed fail failing failure failures
 request requests system systems production prod engineer engineers went back due new one two three number
 also could would still including include includes however later approximately around across within
+did does doing done got get gets make made use used using need needed way able like just set sets
+utc gmt pst pdt est edt cet cest bst ist
+monday tuesday wednesday thursday friday saturday sunday weekend morning afternoon evening night today yesterday
+january february march april may june july august september october november december week month year
 """.split())
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | GENERIC_WORDS
 _TOKEN = re.compile(r"[a-z][a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
 
+# Words that end in "s" without being plurals.
+_NOT_PLURAL = frozenset("postgres kubernetes redis dns aws https tls ssl status always series canvas alias "
+                        "chaos atlas gas bus ios macos windows news analysis process access".split())
+
+
 def normalise_token(token: str) -> str:
-    """A light stemmer: plural and common verb endings folded so "certificates" meets "certificate"."""
+    """A light stemmer: plurals folded so that "certificates" meets "certificate"."""
+    if token in _NOT_PLURAL:
+        return token
     if len(token) > 5 and token.endswith("ies"):
         return token[:-3] + "y"
-    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+    if len(token) > 5 and token.endswith(("ches", "shes", "sses", "xes")):
+        return token[:-2]
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
     return token
 
