@@ -452,6 +452,18 @@ def test_trends_page(client):
     assert sum(float(n) for _, n in bar_titles) == sum(p["incidents"] for p in points)
 
 
+def test_trends_and_causes_filters(client):
+    page = client.get("/trends", params={"severity": "SEV-1"}).text
+    assert 'name="severity" type="text" value="SEV-1"' in page
+    points = client.get("/v1/trends", params={"severity": "SEV-1"}).json()["items"]
+    assert points and set(re.findall(r'<th scope="row">(\d{4}-\d{2})</th>', page)) == {p["month"] for p in points}
+    causes = client.get("/causes", params={"since": "2020-01-01", "min_count": "2"}).text
+    groups = client.get("/v1/root-causes", params={"since": "2020-01-01", "min_count": 2}).json()["items"]
+    shown = set(re.findall(r'href="/incidents/(inc-[a-z0-9]+)">', causes))
+    assert shown == {i for g in groups for i in g["incident_ids"]}
+    assert "min_count must be a whole number" in client.get("/causes", params={"min_count": "lots"}).text
+
+
 def test_rule_pages(client):
     index = client.get("/rules")
     assert index.status_code == 200 and 'href="/rules/PM103"' in index.text

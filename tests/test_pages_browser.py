@@ -116,6 +116,13 @@ def test_paste_review_and_jump_from_a_highlight_to_its_finding(browser, base_url
 
         page.screenshot(path=str(SCREENSHOTS / "pmreview-review.png"), full_page=True)
 
+        # Back from the finding to the text: every piece of its span is marked, the first one focused.
+        entry.locator(f"a[href='#h-{number}']").click()
+        marked = page.locator("pre.doc a.hl.current")
+        assert marked.count() >= 1
+        assert "TBD" in "".join(marked.all_inner_texts())
+        sync_api.expect(marked.first).to_be_focused()
+
         # "Not similar" on the first suggestion: the page comes back without it.
         first = page.locator("li.similar button[name=other_id]").first
         other = first.get_attribute("value")

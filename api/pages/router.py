@@ -244,16 +244,20 @@ async def incident(request: Request, incident_id: str, state: ServiceState = Dep
 @router.get("/causes", response_class=HTMLResponse)
 @page
 async def causes(request: Request, state: ServiceState = Depends(get_state)) -> Response:
-    raw = request.query_params.get("min_count", "2")
+    form = service.IncidentFilterForm.read(dict(request.query_params))
+    raw = request.query_params.get("min_count", "2").strip()
     min_count = int(raw) if raw.isdigit() and 1 <= int(raw) <= 1000 else 2
-    view = await state.run(service.causes_page, state, min_count)
+    if raw and str(min_count) != raw:
+        form.errors.append(f"min_count must be a whole number from 1 to 1000, not {raw[:20]!r}")
+    view = await state.run(service.causes_page, state, form, min_count)
     return render(request, "causes.html", view=view)
 
 
 @router.get("/trends", response_class=HTMLResponse)
 @page
 async def trends(request: Request, state: ServiceState = Depends(get_state)) -> Response:
-    view = await state.run(service.trends_page, state)
+    form = service.IncidentFilterForm.read(dict(request.query_params))
+    view = await state.run(service.trends_page, state, form)
     return render(request, "trends.html", view=view)
 
 

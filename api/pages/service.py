@@ -332,12 +332,15 @@ class CausesView:
     groups: list[RootCauseGroupOut]
     titles: dict[str, str]
     min_count: int
+    form: IncidentFilterForm
 
 
-def causes_page(state: ServiceState, min_count: int = 2) -> CausesView:
-    groups = incidents.root_causes(state, None, None, min_count)
+def causes_page(state: ServiceState, form: IncidentFilterForm, min_count: int = 2) -> CausesView:
+    """Recurring root causes among the incidents dated within the form's range."""
+    chosen = form.filters()
+    groups = incidents.root_causes(state, chosen.since, chosen.until, min_count)
     titles = _titles(state, [i for g in groups for i in g.incident_ids])
-    return CausesView(groups=groups, titles=titles, min_count=min_count)
+    return CausesView(groups=groups, titles=titles, min_count=min_count, form=form)
 
 
 @dataclass(slots=True)
@@ -424,12 +427,13 @@ class TrendsView:
     points: list[TrendPointOut]
     charts: list[Chart]
     severities: list[str]
+    form: IncidentFilterForm
 
 
-def trends_page(state: ServiceState) -> TrendsView:
-    points = incidents.trends(state, IncidentFilters())
+def trends_page(state: ServiceState, form: IncidentFilterForm) -> TrendsView:
+    points = incidents.trends(state, form.filters())
     if not points:
-        return TrendsView(points=[], charts=[], severities=[])
+        return TrendsView(points=[], charts=[], severities=[], form=form)
     months = _months(points[0].month, points[-1].month)
     by_month = {p.month: p for p in points}
     severities = sorted({s for p in points for s in p.severity_counts}, key=lambda s: (severity_class(s), s))
@@ -452,7 +456,7 @@ def trends_page(state: ServiceState) -> TrendsView:
         _chart("Mean time to resolve", "minutes", months,
                {m: [("mttr", p.mean_time_to_resolve_minutes or 0.0)] for m, p in by_month.items()}),
     ]
-    return TrendsView(points=points, charts=charts, severities=severities)
+    return TrendsView(points=points, charts=charts, severities=severities, form=form)
 
 
 # -- rules -----------------------------------------------------------------------------------
