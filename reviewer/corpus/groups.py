@@ -17,11 +17,16 @@ from datetime import date
 
 import numpy as np
 
-from reviewer.corpus.index import terms
+from reviewer.corpus.index import normalise_token, terms
 from reviewer.corpus.types import Incident, OpenActionItem, RootCauseGroup, TrendPoint
 
 # Average cosine distance under which root causes of one category count as the same cause.
 CLUSTER_DISTANCE = 0.75
+
+
+def category_words(category: str | None) -> frozenset[str]:
+    """The words of a category's name ("expiry", "capacity", "overload"): a label need not repeat them."""
+    return frozenset(normalise_token(w) for w in (category or "").split("-") if w)
 
 
 def cluster(vectors: np.ndarray, threshold: float = CLUSTER_DISTANCE) -> list[int]:
@@ -41,7 +46,8 @@ def _phrases(text: str) -> set[str]:
     return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:]) if a != b}
 
 
-def group_terms(group_texts: list[str], document_frequency: Counter, total_documents: int, top: int = 3) -> list[str]:
+def group_terms(group_texts: list[str], document_frequency: Counter, total_documents: int, top: int = 3,
+                leave_out: frozenset[str] = frozenset()) -> list[str]:
     """The words a group's root causes share, weighted by how rare they are in the whole corpus.
 
     Pairs of words count when they recur (they read better as a label: "certificate expiry");
@@ -54,6 +60,8 @@ def group_terms(group_texts: list[str], document_frequency: Counter, total_docum
     for term, count in counts.items():
         if count < 2 and len(group_texts) > 1:
             continue  # one incident's word does not describe a group
+        if any(word in leave_out for word in term.split()):
+            continue
         is_pair = " " in term
         frequency = min(document_frequency[w] for w in term.split()) if is_pair else document_frequency[term]
         idf = math.log(1 + total_documents / (1 + frequency))
@@ -96,7 +104,7 @@ def root_cause_groups(incidents: list[Incident], vector_of: Callable[[str], np.n
                 continue
             cluster_members.sort(key=lambda m: (m.date or date.max, m.id))
             words = group_terms([m.root_cause or m.summary for m in cluster_members], document_frequency,
-                                len(incidents))
+                                len(incidents), leave_out=category_words(category))
             label = (category or "uncategorised") + (": " + ", ".join(words) if words else "")
             dates = [m.date for m in cluster_members if m.date]
             groups.append(RootCauseGroup(

@@ -36,7 +36,7 @@ from reviewer.corpus.extract import (
     record_from_markdown,
 )
 from reviewer.corpus.index import LexicalIndex, VectorIndex, terms
-from reviewer.corpus.store import SqlStore, StoredItem
+from reviewer.corpus.store import Store, StoredItem, open_store
 from reviewer.corpus.types import (
     EMBEDDED_FIELDS,
     ROOT_CAUSE_CATEGORIES,
@@ -96,7 +96,7 @@ class _Query:
 class Corpus:
     """Past incidents: store + embeddings + lexical index + root-cause categories."""
 
-    def __init__(self, store: SqlStore, *, embedder: Embedder | None = None,
+    def __init__(self, store: Store, *, embedder: Embedder | None = None,
                  classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None) -> None:
         self.store = store
         self.embedder: Embedder = embedder or embedder_from_name()
@@ -118,7 +118,7 @@ class Corpus:
         first use, once per process). `classifier`: a root-cause `CategoryClassifier` (default:
         the shipped model in models/). Raises `CorpusError` on a bad URL or an unusable store.
         """
-        return cls(SqlStore(url), embedder=embedder, classifier=classifier, weights=weights)
+        return cls(open_store(url), embedder=embedder, classifier=classifier, weights=weights)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -557,7 +557,8 @@ class Corpus:
         shared.sort(key=lambda i: (i.date or date.min, i.id))
         words = grouping.group_terms([query.root_cause_text] + [i.root_cause or i.summary for i in shared],
                                      _document_frequency(self._root_cause_lexical.values()),
-                                     max(len(self._root_cause_lexical), 1)) if shared else []
+                                     max(len(self._root_cause_lexical), 1),
+                                     leave_out=grouping.category_words(category)) if shared else []
         label = (category or "root cause") + (": " + ", ".join(words) if words else "")
         count = len(shared)
         if count == 0:
