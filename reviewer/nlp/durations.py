@@ -86,20 +86,28 @@ EVENT_LEMMAS: dict[str, set[str]] = {
 }
 _STRONG_RESOLUTION = re.compile(r"\b(resolv|resolution|all[- ]clear|(outage|incident|issue|disruption)s? (is |was |has )?"
                                 r"(closed|over|ended|ends|fixed)|clos(e|es|ed) the (incident|issue|ticket)|"
-                                r"(outage|incident|disruption) to an end|service (is |was )?(fully )?restored|"
+                                r"(outage|incident|disruption) to an end|service (is |was )?(fully )?restored|closed (it )?out|"
                                 r"fully (restored|recovered)|back to normal)", re.I)
-_MITIGATION_PHRASES = re.compile(r"\b(mitigat|restor|recover|repaired|working again|back (up|to normal|online)|"
+_MITIGATION_PHRASES = re.compile(r"\b(mitigat|restor|recover|repaired|(working|moving|flowing|serving|up|succeed\w*) again|"
+                                 r"back (up|to normal|online)|"
                                  r"rolled back|rollback|reverted|is confirmed to be functional|stabili[sz]ed|"
                                  r"service appears|operational)", re.I)
-_DETECTION_PHRASES = re.compile(r"\b(alert|pag(e|ed|es)\b|pagerduty|alarm|ticket|report(s|ed)?\b|notic(e|ed|es)|"
+_DETECTION_PHRASES = re.compile(r"\b(alert|pag(e|ed|es)\b|pagerduty|alarm|ticket|report(s|ed)?\b|notic(e|ed|es)|fires|fired|"
+                                r"acknowledg|"
                                 r"detect|observ|discover|first (seen|noticed)|pingdom|opsgenie|monitoring)", re.I)
-_INTERNAL_PHRASES = re.compile(r"\b(declar|war ?room|slack|#[\w-]+|incident channel|call (started|opened)|bridge|"
-                               r"escalat|pinged|paged|google meet|zoom|huddle|incident lead|incident commander)", re.I)
-_CUSTOMER_PHRASES = re.compile(r"\b(status ?page|status\.\w+|customers?\b|users? (were |are )?(notified|informed|told)|"
+_INTERNAL_PHRASES = re.compile(r"(?:\b(declar|war ?room|slack|incident channel|call (started|opened)|bridge|"
+                               r"escalat|ping(s|ed)?\b|paged|google meet|zoom|huddle|incident lead|incident (commander|manager)|"
+                               r"joins|joined)|(?<![\w&])#[A-Za-z][\w-]+)", re.I)
+_CUSTOMER_PHRASES = re.compile(r"\b(status ?page|status\.\w+|status (note|message|post)|help ?cent(re|er)|"
+                               r"(customers?|users?|partners?|merchants?|clients?|players?|community|subscribers?|tenants?)"
+                               r"\b[^.;]{0,40}\b(told|notified|informed|emailed|contacted|messaged|updated|warned)|"
+                               r"(told|notified|informed|emailed|contacted|messaged|warned) (all |affected |the )*"
+                               r"(customers?|users?|partners?|merchants?|clients?|players?|subscribers?|tenants?)|"
+                               r"customers?\b|users? (were |are )?(notified|informed|told)|"
                                r"informed users|notif(y|ied) (users|customers)|tweet|twitter|mailing list|announce|"
                                r"public(ly)?|blog post|status update|post(ed)? an update|comms? (went|sent|distributed)|"
                                r"communicat)", re.I)
-_STATUS_PAGE = re.compile(r"\b(status ?page|status\.[\w.]+|statuspage|status update)", re.I)
+_STATUS_PAGE = re.compile(r"\b(status ?page|status\.[\w.]+|statuspage|status (update|note|post|message))", re.I)
 _IMPACT_PHRASES = re.compile(r"\b(outage|degrad|fail(s|ed|ing|ure)?\b|errors?\b|down\b|unavailable|broke|crash|"
                              r"drops?\b|dropped|spik|start(s|ed)? (failing|degrading|erroring|returning)|oom|out of memory|"
                              r"timeouts?|unresponsive|impact|affected|latency)", re.I)
