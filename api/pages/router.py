@@ -123,10 +123,11 @@ def check_write_token(state: ServiceState, given: str | None) -> None:
         return
     if not given:
         raise PageForbidden("This service is configured with an API token (PMREVIEW_API_TOKEN): changes need it. "
-                            "Go back, type the token into the “API token” field next to the button and send again.")
+                            "Nothing was changed. Type the token into the “API token” field above the similar "
+                            "incidents and select “Not similar” again.")
     if not secrets.compare_digest(given.strip().encode(), expected.encode()):
         raise PageForbidden("The API token typed into the form is not the service's token; nothing was changed. "
-                            "Go back and try again.")
+                            "Type it again and select “Not similar” again.")
 
 
 def render(request: Request, name: str, status: int = 200, headers: str | None = None, **context: Any) -> HTMLResponse:
