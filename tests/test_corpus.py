@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import pytest
 
 from reviewer.corpus.categories import KeywordCategoryClassifier
@@ -248,3 +250,27 @@ def test_bm25_ranks_the_document_with_the_rare_shared_words_first():
     scores = index.scores("certificates expired")
     assert index.ids[int(np.argmax(scores))] == "a"
     assert index.scores("nothing matches").max() == 0
+
+
+def test_a_new_embedding_model_re_embeds_the_store_and_keeps_the_imported_fields(tmp_path):
+    url = f"sqlite:///{tmp_path / 'models.sqlite3'}"
+    first = Corpus.open(url, embedder=HashingEmbedder(256), classifier=KeywordCategoryClassifier())
+    first.import_records([IncidentRecord(id="j1", title="Given title", date=date(2021, 5, 6), services=["billing"],
+                                         text="The invoice job ran out of disk space on the worker.")])
+    first.close()
+    second = Corpus.open(url, embedder=HashingEmbedder(128), classifier=KeywordCategoryClassifier())
+    assert [m.incident.id for m in second.similar("disk space ran out", k=1)] == ["j1"]
+    ids, matrix = second.store.vectors("text", "hashing-128")
+    assert ids == ["j1"] and matrix.shape == (1, 128)
+    kept = second.get("j1")
+    assert (kept.title, kept.date, kept.services) == ("Given title", date(2021, 5, 6), ["billing"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=400), record_id=st.text(max_size=20))
+def test_any_record_is_imported_or_skipped_with_a_reason_never_a_crash(text, record_id):
+    corpus = open_corpus()
+    report = corpus.import_records([IncidentRecord(id=record_id, text=text)])
+    assert len(report.imported) + len(report.skipped) == 1
+    assert all(s.reason for s in report.skipped)
+    corpus.close()

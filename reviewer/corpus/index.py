@@ -21,7 +21,7 @@ minute minutes hour hours day days started start began error errors failed fail 
 request requests system systems production prod engineer engineers went back due new one two three number
 also could would still including include includes however later approximately around across within
 did does doing done got get gets make made use used using need needed way able like just set sets
-utc gmt pst pdt est edt cet cest bst ist
+date dates tracked utc gmt pst pdt est edt cet cest bst ist
 monday tuesday wednesday thursday friday saturday sunday weekend morning afternoon evening night today yesterday
 january february march april may june july august september october november december week month year
 """.split())

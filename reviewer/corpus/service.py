@@ -28,7 +28,7 @@ from reviewer.corpus.categories import CategoryClassifier, SkopsCategoryClassifi
 from reviewer.corpus.embeddings import Embedder, embedder_from_name
 from reviewer.corpus.errors import BadRecord, CorpusError
 from reviewer.corpus.extract import (
-    ROOT_CAUSE_KINDS,
+    body_text,
     content_hash,
     extract,
     field_texts,
@@ -52,6 +52,7 @@ from reviewer.corpus.types import (
     SkippedRecord,
     TrendPoint,
 )
+from reviewer.document import parse
 from reviewer.errors import ModelUnavailable, PmreviewError
 
 log = logging.getLogger("pmreview")
@@ -182,9 +183,9 @@ class Corpus:
                 incident = self.store.get(incident_id)
                 if incident is None:
                     continue
-                record = IncidentRecord(id=incident.id, text=incident.text or "")
-                _, prose = extract(record)
-                items.append((incident, prose))
+                # The stored fields stay as imported (a JSONL record's title, date, services…);
+                # only the prose, which comes from the text alone, is read again.
+                items.append((incident, body_text(parse(incident.text or ""))))
             self._write_items([(inc, prose, self.store.hashes([inc.id]).get(inc.id, ("", set()))[0])
                                for inc, prose in items])
 
