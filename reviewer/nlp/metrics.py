@@ -72,7 +72,7 @@ _PROSE_PATTERNS = [
     ("impact", re.compile(r"\b(?:outage|downtime|disruption|degradation|interruption|unavailability)\s+(?:of|lasting)\s+"
                           + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("impact", re.compile(r"(?<![\w-])" + _HEDGE + r"(?P<d>" + DURATION + r")[\s-]+(?:long\s+)?(?:of\s+)?(?:total\s+|complete\s+|partial\s+)?"
-                          r"(?:downtime|outage|disruption|service\s+disruption|unavailability|period|window)\b", re.I)),
+                          r"(?:downtime|outage|disruption|service\s+disruption|unavailability|period)\b", re.I)),
     ("detect", re.compile(r"\b(?:detected|noticed|spotted|discovered|identified|alerted)\s+(?:within|after|in)\s+"
                           + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("detect", re.compile(r"\b(?:unnoticed|undetected)\s+for\s+" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
@@ -86,6 +86,9 @@ _PROSE_PATTERNS = [
 _BEFORE_RESTORED = re.compile(r"^\s*before\s+[^.;]{0,50}?\b(?:restored|resolved|recovered|fixed)\b", re.I)
 # "outage of unknown length bounded to at maximum 16 hours": a bound, not a figure.
 _BOUND = re.compile(r"\b(?:at\s+(?:most|maximum|max|least)|up\s+to|unknown|bounded|less\s+than|more\s+than|under)\s*$", re.I)
+_RANGE = re.compile(r"(?<![\d:.])(?P<a>\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)\s*(?:–|—|-|to|until)\s*"
+                    r"(?P<b>\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)(?![\d:])", re.I)
+_BACKGROUND = re.compile(r"\bhad\s+(?:been\s+)?\w*", re.I)
 # An impact window written in the summary: "between 1:46pm - 5:30pm", "from approximately 10.16 to 11.35".
 _WINDOW = re.compile(r"\b(?:between|from)\s+(?:approximately\s+|about\s+|around\s+|~)?(?P<a>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)"
                      r"\s*(?:[A-Z]{2,4}\s*)?(?:-|–|—|to|and|until|till)\s*(?:approximately\s+|about\s+|around\s+|~)?"
@@ -223,11 +226,16 @@ def stated_durations(doc: Postmortem) -> list[StatedDuration]:
         if _skip_block(doc, block):
             continue
         text = block.text
+        # A five-whys answer or a planned action restates or imagines durations; not the figures.
+        if _section_kind(doc, block) in (SectionKind.FIVE_WHYS, SectionKind.ACTION_ITEMS):
+            continue
         for source, patterns in (("label", _LABEL_PATTERNS), ("prose", _PROSE_PATTERNS)):
             for kind, pattern in patterns:
                 for m in pattern.finditer(text):
                     if _BOUND.search(text[max(0, m.start("d") - 25) : m.start("d")]):
                         continue
+                    if kind == "impact" and source == "prose" and _BACKGROUND.search(text[max(0, m.start() - 25) : m.start() + 12]):
+                        continue  # "vacuum had been unable to freeze rows for 11 days": the run-up, not the impact
                     span = block.original_span(m.start("d"), m.end("d"))
                     if any(t.start < span.end and span.start < t.end and t != span for t in taken):
                         continue
@@ -241,7 +249,10 @@ def stated_durations(doc: Postmortem) -> list[StatedDuration]:
                     if kind == "impact" and source == "prose" and _BEFORE_RESTORED.match(text[m.end():]):
                         found.append(StatedDuration("resolve", minutes, m.group("d"), span.start, span.end, source))
         if _section_kind(doc, block) not in _NO_WINDOW_SECTIONS and block.table_row is None:
-            for m in [*_WINDOW.finditer(text), *_START_END.finditer(text)]:
+            windows = [*_WINDOW.finditer(text), *_START_END.finditer(text)]
+            if _section_kind(doc, block) == SectionKind.IMPACT and re.search(_STATE, text, re.I):
+                windows += list(_RANGE.finditer(text))  # "Portal unavailable 01:10–01:58 UTC"
+            for m in windows:
                 minutes = _window_minutes(m.group("a"), m.group("b"))
                 if minutes:
                     span = block.original_span(m.start(), m.end())
@@ -322,6 +333,9 @@ _RATE_ZERO = re.compile(r"\b(?:success|availability|error|failure)(?:\s+rate)?\b
 _FRACTION = re.compile(r"\b(?:a|one|two)\s+(?:third|quarter|half|fifth|tenth)s?\s+of\s+(?:the\s+|all\s+|our\s+)?"
                        r"(?P<noun>[a-z]+)", re.I)
 _MONEY = re.compile(r"(?:[$€£¥]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros)\b)", re.I)
+# Units and measures that a number in an impact section may count without it being impact.
+_NOT_COUNTS = {"minute", "min", "hour", "hr", "second", "sec", "day", "week", "month", "year", "time", "ms", "percent",
+               "%", "gb", "mb", "tb", "kb", "core", "cpu", "version", "step", "am", "pm", "utc"}
 _NUMBER_TOKEN_WORDS = {w for w in _NUMBER_WORDS if " " not in w and w not in ("a", "an")} | {
     "hundred", "hundreds", "thousand", "thousands", "million", "millions", "dozen", "dozens", "zero", "no"}
 
@@ -396,7 +410,7 @@ def _impact_numbers(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
             if nxt is not None and nxt.text in ("%",) or (nxt is not None and nxt.lower_ == "percent"):
                 window = text[max(0, token.idx - base - 60) : token.idx - base + 60]
-                if _RATE_WORDS.search(window) and not _RESOURCE_WORDS.search(window):
+                if (in_impact or _RATE_WORDS.search(window)) and not _RESOURCE_WORDS.search(window):
                     add("percent", token.idx, nxt.idx + len(nxt.text))
                 continue
             if token.ent_type_ == "MONEY":
@@ -405,7 +419,12 @@ def _impact_numbers(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
             if prev is not None and prev.text in (":", ".", "v", "/", "#", "-") and not prev.is_space:
                 continue  # a clock, a version, an issue number
             noun = _counted_noun(token)
-            if noun is None or noun.lemma_.lower() not in IMPACT_NOUNS:
+            if noun is None:
+                continue
+            lemma = noun.lemma_.lower()
+            # Under an Impact heading any counted thing is impact ("14 depots", "9,800 parcels");
+            # elsewhere only the things that are usually affected.
+            if lemma not in IMPACT_NOUNS and not (in_impact and noun.pos_ == "NOUN" and lemma not in _NOT_COUNTS):
                 continue
             if re.fullmatch(r"[45]\d\d", token.text) and noun.lemma_.lower() in ("error", "request", "response"):
                 continue  # "400 requests", "500 errors": HTTP status codes, not counts

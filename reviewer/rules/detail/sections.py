@@ -6,14 +6,16 @@ import re
 
 from reviewer.document.model import BlockKind, SectionKind
 from reviewer.findings import Dimension, Severity
-from reviewer.nlp.metrics import document_metrics
+from reviewer.document.timeexpr import find_clocks
+from reviewer.nlp.metrics import DURATION, document_metrics
 from reviewer.rules.base import Hit, rule
 
 # Fewest words a section kind needs below the full bar; the full bar multiplies them by
 # `full_bar_factor`. Timeline and action items are judged by their rows, not their words.
 # A trigger is often one precise line ("Deploy of auth 3.1 at 10:02 UTC"), so it has no minimum.
-DEFAULT_MIN_WORDS = {"summary": 20, "impact": 12, "root_cause": 25, "detection": 8, "response": 12,
-                     "resolution": 8, "lessons": 10}
+DEFAULT_MIN_WORDS = {"summary": 20, "impact": 10, "root_cause": 20, "detection": 6, "response": 10,
+                     "resolution": 6, "lessons": 8}
+_ANY_DURATION = re.compile(r"\b" + DURATION, re.I)
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
 
 
@@ -83,11 +85,13 @@ _HAPPENED = re.compile(r"\b(?:because|due\s+to|caused|after|when|following|trigg
 _IMPACT = re.compile(r"\b(?:users?|customers?|clients?|visitors?|requests?|unavailable|unable|could\s*n[o']t|cannot|"
                      r"did\s*n[o']t|did\s+not|errors?|down|outage|degraded|impact\w*|affect\w*|failed|failing|lost|"
                      r"slow\w*|latency|disrupt\w*|broken|stuck|timeouts?|cut\s+off|logged\s+out|delayed|rejected|"
-                     r"refused|missing|dropped)\b", re.I)
+                     r"refused|missing|dropped|declined|crash\w*|late|missed|unusable|wrong|incorrect\w*|"
+                     r"duplicat\w*|overcharg\w*|charged|exposed|leaked|compromised|no\s+longer|deleted|corrupt\w*)\b",
+                     re.I)
 
 
 @rule(
-    code="PM502", name="incomplete-summary", dimension=Dimension.DETAIL, severity=Severity.WARNING,
+    code="PM502", name="incomplete-summary", dimension=Dimension.DETAIL, severity=Severity.SUGGESTION,
     summary="The summary does not say what happened, what the impact was and how long it lasted.",
     what="Reads the summary section (or the preamble before the first section, when there is no summary) and "
          "reports which of the three it lacks: what happened (a cause or failure), the impact (who or what was "
@@ -113,7 +117,9 @@ def incomplete_summary(ctx):
     if not text.strip():
         return  # empty: PM102
     metrics = document_metrics(doc, ctx.analysis)
-    has_duration = any(section.span.start <= d.start < section.span.end for d in metrics.durations)
+    # A stated duration, any length of time, or a start and an end time written in the summary.
+    has_duration = (any(section.span.start <= d.start < section.span.end for d in metrics.durations)
+                    or bool(_ANY_DURATION.search(text)) or len(find_clocks(text, allow_dot=True)) >= 2)
     missing = []
     # "What happened" is hard to recognise; only a short summary with no failure word in it
     # is reported, so that a plain-spoken account is never flagged.
@@ -129,6 +135,4 @@ def incomplete_summary(ctx):
     listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
     yield Hit(section.heading.start, section.heading.end,
               f"The summary does not say {listed}; a reader of the summary alone should learn what failed, who "
-              f"was affected and for how long.",
-              severity=Severity.SUGGESTION if missing == ["how long it lasted"] else None,
-              data={"missing": missing})
+              f"was affected and for how long.", data={"missing": missing})
