@@ -10,16 +10,15 @@ against numbers written down here.
 from __future__ import annotations
 
 import contextlib
-import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markupsafe import escape
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from api.app import create_app
 from api.pages import service as page_service
@@ -486,6 +485,11 @@ def test_unknown_incident_and_rule_are_404_pages(client):
     assert is_html_error(client.get("/rules/PM999"), 404)
     escaped = client.get("/incidents/<script>x</script>")
     assert is_html_error(escaped, 404) and "<script>x</script>" not in escaped.text
+
+
+def test_review_url_without_a_form_leads_to_the_form(client):
+    response = client.get("/review", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
 
 
 def test_empty_document_is_a_422_page(client):

@@ -34,7 +34,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import get_state
 from api.pages import service
-from api.pages.highlight import SEVERITY_RANK
 from api.problems import InvalidField, NotFound
 from api.state import ServiceState, ServiceUnavailable
 from reviewer.errors import DocumentTooLarge, PmreviewError
@@ -44,8 +43,7 @@ log = logging.getLogger("pmreview.api")
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals.update(severity_class=service.severity_class, minutes=service.minutes,
-                             severity_rank=SEVERITY_RANK)
+templates.env.globals.update(severity_class=service.severity_class, minutes=service.minutes)
 templates.env.filters["incident_url"] = lambda incident_id: "/incidents/" + quote(str(incident_id), safe="/")
 templates.env.filters["percent"] = lambda value: f"{round(float(value) * 100)}%"
 
@@ -185,6 +183,12 @@ async def review(request: Request, state: ServiceState = Depends(get_state), tex
         return render(request, "index.html", status=failed.status_code, text=text, filename=name or "",
                       error=failed.context, headers=failed.headers.get("retry-after"))
     return render(request, "review.html", view=view, notice=None)
+
+
+@router.get("/review")
+async def review_by_get() -> RedirectResponse:
+    """A bookmarked or reloaded review URL: a review needs the document, which lives in the form."""
+    return RedirectResponse("/", status_code=303)
 
 
 @router.post("/review/not-similar", response_class=HTMLResponse)
