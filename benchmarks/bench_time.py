@@ -9,6 +9,8 @@
    findings that only overlap `hedged`, `date-only` or `quoted` spans are not counted.
 2. Time zone: the detected zone against each document's `tz_declared` / `tz`.
 3. Out-of-order timeline rows against `out_of_order_real` (quoted by their time).
+4. For information (no target): derived durations (reviewer.nlp.durations) against the stated
+   `time_to_detect_minutes`, `time_to_resolve_minutes` and `duration_minutes`, within 10%.
 
 Targets: precision ≥ 0.9 and recall ≥ 0.85 on vague times, zone right on ≥ 90% of documents,
 every real out-of-order row found and no false one.
@@ -29,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from reviewer.document import parse  # noqa: E402
 from reviewer.nlp.analysis import Analyzer  # noqa: E402
+from reviewer.nlp.durations import derive_durations  # noqa: E402
 from reviewer.nlp.pipeline import load_pipeline  # noqa: E402
 from reviewer.nlp.times import canonical_zone, detect_zone, resolve_rows, same_zone, vague_times  # noqa: E402
 
@@ -73,6 +76,10 @@ def main() -> int:
     zone_right = zone_total = 0
     ooo_found = ooo_expected = ooo_false = 0
     rows_out = []
+    duration_checks: dict[str, list[int]] = {"time_to_detect": [0, 0, 0], "time_to_resolve": [0, 0, 0],
+                                             "impact_duration": [0, 0, 0]}  # [stated, derived, within 10%]
+    duration_labels = {"time_to_detect": "time_to_detect_minutes", "time_to_resolve": "time_to_resolve_minutes",
+                       "impact_duration": "duration_minutes"}
     misses: list[str] = []
     for name in sorted(facts):
         path = eval_dir / "fulltext" / name
@@ -126,6 +133,19 @@ def main() -> int:
         ooo_found += matched
         ooo_expected += len(expected_rows)
         ooo_false += len(remaining)
+        derived = derive_durations(doc, analysis)
+        for field, label in duration_labels.items():
+            stated = facts[name].get(label)
+            if stated is None:
+                continue
+            value = getattr(derived, field)
+            counts = duration_checks[field]
+            counts[0] += 1
+            if value is not None:
+                counts[1] += 1
+                counts[2] += abs(value - stated) <= max(0.1 * stated, 1)
+            if args.verbose:
+                misses.append(f"  dur   {name[:40]}: {field} derived {value}, stated {stated}")
         rows_out.append((name, d_tp, d_fp, d_fn, zone, expected_zone, right, len(expected_rows), matched, len(remaining)))
 
     print(f"{'document':52} {'vague tp':>8} {'fp':>3} {'fn':>3}  {'zone':>8} {'label':>8}  {'ooo':>3} {'found':>5} {'false':>5}")
@@ -141,6 +161,10 @@ def main() -> int:
     print(f"{'time zone right':40} {zone_right / zone_total:>8.3f} {'>= 0.90':>8}   ({zone_right}/{zone_total} documents)")
     print(f"{'real out-of-order rows found':40} {ooo_found:>8} {ooo_expected:>8}")
     print(f"{'false out-of-order rows':40} {ooo_false:>8} {0:>8}")
+    print()
+    print(f"{'derived duration (information)':40} {'stated':>8} {'derived':>8} {'within 10%':>10}")
+    for field, (stated, derived_count, close) in duration_checks.items():
+        print(f"{field:40} {stated:>8} {derived_count:>8} {close:>10}")
     if args.verbose and misses:
         print("\n" + "\n".join(misses))
     return 0

@@ -236,3 +236,28 @@ def test_time_rules_never_crash_on_odd_documents(review_text):
         review = review_text(text, select=["PM3"])
         assert review.error is None
         assert not [f for f in review.findings if f.code == "PM002"], text
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "# X\n", "## Timeline\n", "## Timeline (UTC)\n", "- 10:02 Alert fired.\n", "- 23:59 PDT x\n", "- 00:01 y\n",
+    "- 2024-02-29 ", "- 1:03 ", "| Time | Event |\n|---|---|\n", "| 10:02 | z |\n", "| Afternoon | w |\n",
+    "around 11 ", "later that day ", "at 11 ", "~3pm ", "2X:XX ", "All times CET. ", "> quoted around 11\n",
+    "---\nstarted: 2024-01-01 10:00\n---\n", "```\n10:00 code\n```\n", "\n", " ", "??:?? ", "UTC+25 ", "12:00 am ",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=14), st.text(max_size=40))
+def test_time_helpers_never_raise_and_spans_stay_in_the_text(pieces, noise):
+    text = "".join(pieces) + noise
+    doc = parse(text)
+    for found in vague_times(doc):
+        assert 0 <= found.span.start <= found.span.end <= len(text)
+    info = detect_zone(doc)
+    assert all(0 <= span.start <= span.end <= len(text) for _, span in info.mixed)
+    resolve_rows(doc)
+    timeline_format(doc, info.zone)
+    derive_durations(doc).model_dump(mode="json")

@@ -182,9 +182,12 @@ def _past_event_adverb(token) -> bool:
     auxiliaries = [c for g in governors for c in g.children if c.dep_ in ("aux", "auxpass")]
     if any(c.lower_ in _MODALS for c in auxiliaries):
         return False
-    if head.tag_ == "VBD":
+    tag = head.tag_
+    if head.dep_ == "conj" and head.head.tag_ in ("VBD", "VBN"):
+        tag = head.head.tag_  # "was deployed and run": the second verb shares the first one's tense
+    if tag == "VBD":
         return True
-    if head.tag_ == "VBN":
+    if tag == "VBN":
         if head.dep_ == "amod":
             return True  # "a token with recently elevated scopes"
         return any(c.lower_ in ("was", "were", "had", "been") for c in auxiliaries)
