@@ -88,6 +88,11 @@ class VectorIndex:
         """The label of each live row (a view)."""
         return self._codes[: self._size]
 
+    def snapshot(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Ids, matrix and codes that belong together, even while another thread imports."""
+        with self._lock:
+            return self._ids[: self._size], self._matrix[: self._size], self._codes[: self._size].copy()
+
     def row_of(self, incident_id: str) -> int | None:
         return self._row.get(incident_id)
 

@@ -426,7 +426,8 @@ class Corpus:
         base = vectors_by_field.get("text")
         if base is None or len(base) == 0:
             return []
-        ids = base.ids
+        # One consistent view per index: an import in another thread may grow them meanwhile.
+        ids, base_matrix, base_codes = base.snapshot()
         n = len(ids)
         allowed = np.ones(n, dtype=bool)
         if filters is not None and any(getattr(filters, f) for f in ("service", "since", "until", "severity", "category")):
@@ -437,7 +438,7 @@ class Corpus:
             banned.add(query.exclude)
         for banned_id in banned:
             row = base.row_of(banned_id)
-            if row is not None:
+            if row is not None and row < n and ids[row] == banned_id:
                 allowed[row] = False
         if not allowed.any():
             return []
@@ -448,10 +449,15 @@ class Corpus:
             index = vectors_by_field.get(name)
             if index is None or name not in query.vectors:
                 continue
-            scores = index.scores(query.vectors[name])
-            if index is not base and index.ids != ids:  # same ids in another order: align to the "text" index
-                position = np.fromiter((index.row_of(i) for i in ids), dtype=np.int64, count=n)
-                scores = scores[position]
+            if index is base:
+                field_ids, matrix = ids, base_matrix
+            else:
+                field_ids, matrix, _ = index.snapshot()
+            scores = matrix @ np.asarray(query.vectors[name], dtype=np.float32)
+            if field_ids != ids:  # other order (or mid-import): align to the "text" index, 0 where missing
+                where = {i: r for r, i in enumerate(field_ids)}
+                position = np.fromiter((where.get(i, -1) for i in ids), dtype=np.int64, count=n)
+                scores = np.where(position >= 0, scores[np.maximum(position, 0)], 0.0).astype(np.float32)
             field_scores[name] = scores
         weights = self.weights
         rankings: list[tuple[float, np.ndarray]] = [
@@ -465,7 +471,7 @@ class Corpus:
                 lexical_scores = np.array([lexical_scores[where[i]] if i in where else 0.0 for i in ids], dtype=np.float32)
             rankings.append((weights.lexical, lexical_scores))
         if weights.category > 0 and query.category_probabilities is not None:
-            codes = base.codes
+            codes = base_codes
             with_unknown = np.append(query.category_probabilities, 0.0).astype(np.float32)  # code -1 → 0
             category_scores = with_unknown[codes]
             # Ties inside a category are broken by the whole-text similarity.
@@ -542,8 +548,10 @@ class Corpus:
         if index is None or len(index) == 0:
             return Recurrence(category=category, label=None, earlier_incident_ids=[], count=0,
                               message="no earlier incidents in the corpus to compare with")
-        scores = index.scores(query.vectors["root_cause"])
-        candidates = [(index.ids[r], float(scores[r])) for r in np.argsort(-scores)[:200]]
+        root_cause_ids, matrix, _ = index.snapshot()
+        scores = matrix @ np.asarray(query.vectors["root_cause"], dtype=np.float32)
+        top = np.argpartition(-scores, 199)[:200] if len(scores) > 200 else np.arange(len(scores))
+        candidates = [(root_cause_ids[r], float(scores[r])) for r in top[np.argsort(-scores[top])]]
         stored = self.store.get_many([i for i, _ in candidates])
         shared: list[Incident] = []
         for incident_id, similarity in candidates:
