@@ -54,6 +54,13 @@ def _open(db: str | None):
         raise _fail(str(exc)) from None
 
 
+def _seed(corpus) -> None:
+    """Load the shipped example corpus into an empty store, saying so (it takes a little while)."""
+    if corpus.count() == 0:
+        typer.echo("pmreview: the corpus is empty; importing the example incidents first…", err=True)
+        corpus.ensure_seeded()
+
+
 def _emit(data) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -138,7 +145,7 @@ def similar_command(
     corpus = _open(db)
     try:
         if seed:
-            corpus.ensure_seeded()
+            _seed(corpus)
         matches = corpus.similar(text, incident_id=incident, k=k, filters=filters)
         recurrence = corpus.recurrence(text) if text is not None else None
     except PmreviewError as exc:
@@ -176,7 +183,7 @@ def causes_command(
     corpus = _open(db)
     try:
         if seed:
-            corpus.ensure_seeded()
+            _seed(corpus)
         groups = corpus.root_causes(since=start, until=end, min_count=min_count)
     except PmreviewError as exc:
         raise _fail(str(exc)) from None
