@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
 
     sentences = 0
     tp = fp = ignored = 0
-    per_rule = Counter()
+    per_rule = Counter()  # findings that count (true or false), per rule
     per_rule_tp = Counter()
     unlabelled = Counter()
     found_labels: set[tuple[str, int]] = set()
@@ -110,7 +110,8 @@ def main(argv: list[str]) -> int:
             matched = [(i, lab) for i, lab in enumerate(doc_labels)
                        if overlaps(hit.start, hit.end, lab["start"], lab["end"])]
             positive = [(i, lab) for i, lab in matched if lab["label"] != "borderline"]
-            per_rule[code] += 1
+            if positive or not matched:
+                per_rule[code] += 1
             if positive:
                 tp += 1
                 per_rule_tp[code] += 1
@@ -135,12 +136,13 @@ def main(argv: list[str]) -> int:
     precision = tp / scored if scored else 0.0
     print(f"Blame findings on {len(parsed)} real postmortems, {sentences} non-quoted sentences "
           f"({len(positives)} labelled blame sentences, {len(in_prose)} of them in the author's own prose)\n")
-    print(f"{'label':<20} {'labelled':>8} {'found':>6} {'recall':>7} {'findings':>9} {'precision':>9}")
+    print(f"{'label':<20} {'labelled':>8} {'found':>6} {'recall':>7} {'findings':>9} {'precision':>9}"
+          "   (findings: true + false, borderline left out)")
     for label, code in zip(LABELS, LABELLED_RULES):
         keys = [k for k, v in positives.items() if v["label"] == label]
         prose_keys = [k for k in keys if k in in_prose]
         found = sum(1 for k in keys if k in found_labels)
-        rule_findings = per_rule[code] - 0
+        rule_findings = per_rule[code]
         rule_precision = per_rule_tp[code] / rule_findings if rule_findings else float("nan")
         print(f"{label:<20} {len(keys):>8} {found:>6} {recall(keys):>7.2f} {rule_findings:>9} {rule_precision:>9.2f}"
               f"   (in prose: {sum(1 for k in prose_keys if k in found_labels)}/{len(prose_keys)})")

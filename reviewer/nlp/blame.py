@@ -100,6 +100,12 @@ def person_strength(token, allowlist: frozenset[str] = frozenset()) -> float:
         return 1.0
     if token.pos_ in ("NOUN", "PROPN") and lemma.rstrip("s") in lex.ROLE_NOUNS:
         return 1.0
+    if token.pos_ in ("NOUN", "PROPN") and lemma in lex.AMBIGUOUS_ROLE_NOUNS:
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        if any(m.lower_ in ("team", "staff", "human", "crew", "on-call", "oncall", "database", "network")
+               for m in modifiers):
+            return 1.0
+        return 0.5
     if token.ent_type_ == "PERSON" and token.pos_ == "PROPN" and _name_like(token):
         return 1.0
     if token.pos_ == "PROPN" and token.ent_type_ in ("",) and token.text[:1].isupper() and token.text.isalpha():
@@ -291,7 +297,7 @@ def passive_rewrite(verb, obj, negate: bool, drop: set, verb_lemma: str | None =
     subject = _object_phrase(obj)
     if not subject:
         return None
-    plural = obj.tag_ in ("NNS", "NNPS")
+    plural = obj.tag_ in ("NNS", "NNPS") and obj.lower_.endswith("s")
     be = "were" if plural else "was"
     rest = []
     for child in verb.children:
@@ -384,6 +390,11 @@ def _fault_predicate(verb) -> tuple[str, Any] | None:
     if lemma in lex.FAULT_VERBS:
         if lemma in ("skip", "bypass", "circumvent", "break") and obj is None:
             return None
+        if lemma == "skip" and not (obj.lemma_.lower() in lex.SKIP_FAULT_OBJECTS
+                                    or any(c.lower_ in lex.SKIP_FAULT_OBJECTS for c in obj.children if c.dep_ == "compound")):
+            return None  # "we skipped the 1.4 release"
+        if lemma == "break" and obj.lemma_.lower() in lex.BREAK_NEUTRAL_OBJECTS:
+            return None
         if lemma == "break" and (particle is not None or any(c.dep_ == "prep" and c.lower_ in ("into", "up", "down", "out")
                                                              for c in verb.children)):
             return None  # "we broke the change into three steps", "broke down the problem"
@@ -466,7 +477,7 @@ def _fault_rewrite(sentence, verb, fault, adverb, obj, agent) -> tuple[str | Non
                 rewrite = rewrite[:-1] + f" {tail}."
         elif fault is not None and lemma in _NEGATIVE_ACTION and obj is not None:
             action = _NEGATIVE_ACTION[lemma]
-            if obj.tag_ in ("NNS", "NNPS"):
+            if obj.tag_ in ("NNS", "NNPS") and obj.lower_.endswith("s"):
                 action = "were" + action[3:]
             rewrite = f"{_capital(_object_phrase(obj) or '')} {action}."
         elif adverb is not None and obj is not None:
@@ -607,7 +618,9 @@ def _counterfactual(sentence: Sentence, allowlist) -> list[BlameSignal]:
         strong = False
         prior = 0.0
         why = ""
-        if strength == 1.0 and lemma not in ("be",) or (strength == 1.0 and lemma == "be" and not passive):
+        if strength == 1.0 and passive:
+            continue  # "the on-call should have been paged": the person is who the system failed
+        if strength == 1.0:
             if is_could and lemma not in lex.HUMAN_CHECK_VERBS:
                 continue  # "we could have lost data": a possibility, not a judgement
             prior, strong, why = (0.85 if not is_could else 0.65), not is_could, "what a person should have done"
@@ -672,17 +685,21 @@ def _conditional_counterfactual(sentence: Sentence, allowlist) -> list[BlameSign
             continue
         # "… would NOT have happened if X had …" puts the outcome on X's choice.
         outcome_denied = any(c.dep_ == "neg" for c in main.children)
-        if verb.lemma_.lower() in ("be",):
-            continue
-        if subject.lower_ in ("we", "i") and verb.lower_ == "had" and not any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.tag_ == "VBN" for c in verb.children):
+        if verb.lemma_.lower() in ("be", "know", "understand", "hear", "receive", "get"):
+            continue  # "if we had known about the limit": missing information, not a choice
+        if any(c.dep_ == "auxpass" for c in verb.children):
+            continue  # "if the on-call had been paged": the person is who the system failed
+        if subject.lower_ in ("we", "i") and verb.lower_ == "had" and not any(
+                c.dep_ in ("ccomp", "xcomp", "dobj") and c.tag_ == "VBN" for c in verb.children):
             continue  # "if we had had a staging cluster": about the system
         if _in_quotes(sentence, verb):
             continue
         return [BlameSignal(
-            kind=COUNTERFACTUAL, span=sentence.span, sentence=sentence.span, trigger=verb.doc[min(t.i for t in verb.subtree): verb.i + 1].text,
+            kind=COUNTERFACTUAL, span=sentence.span, sentence=sentence.span,
+            trigger=verb.doc[min(t.i for t in verb.subtree): verb.i + 1].text,
             agent=subject.text, prior=0.7 if strength == 1.0 else 0.6, strong=strength == 1.0 or outcome_denied,
             message=("A counterfactual aimed at a person's choice. Say what the system did and what would make the "
-                     "safe path the default (a guard, a default setting, a check).")) ]
+                     "safe path the default (a guard, a default setting, a check)."))]
     return []
 
 
@@ -833,8 +850,11 @@ def _person_action(sentence: Sentence, allowlist) -> list[BlameSignal]:
     return []
 
 
-_PERSON_NEXT = frozenset({"always", "never", "can", "will", "must", "should", "has", "have", "is", "are", "knows",
-                          "know", "remembers", "remember", "does", "do", "double-checks", "understands"})
+# After "make sure the engineer …": an action or a duty. "… is aware", "… has access", "… knows"
+# are states (and usually about access or training), not instructions to try harder.
+_PERSON_NEXT = frozenset({"always", "never", "can", "will", "must", "should", "remembers", "remember", "does", "do",
+                          "double-checks", "manually"})
+_STATE_VERBS = frozenset({"be", "have", "know", "get", "understand", "receive", "own"})
 
 
 def _person_after(token, allowlist):
@@ -856,6 +876,8 @@ def _person_after(token, allowlist):
     if last_person is None or last_person.lower_ in ("we", "us") or i >= len(doc):
         return None
     nxt = doc[i]
+    if nxt.lemma_.lower() in _STATE_VERBS or nxt.lower_ in ("is", "are", "has", "knows", "gets", "understands"):
+        return None
     if nxt.lower_ in _PERSON_NEXT or nxt.pos_ in ("VERB", "AUX") or (nxt.lower_.endswith("s") and nxt.tag_ in ("NNS", "VBZ")):
         return last_person
     return None

@@ -13,13 +13,18 @@ WEAK_PRONOUNS = frozenset({"they", "them"})
 # Roles and groups of people (lemmas). A noun with one of these as its head (or "team" with a
 # compound: "the DBA team") is a person-like agent.
 ROLE_NOUNS = frozenset({
-    "engineer", "developer", "dev", "operator", "admin", "administrator", "sysadmin", "dba", "sre", "oncall",
+    "engineer", "developer", "dev", "admin", "administrator", "sysadmin", "dba", "sre", "oncall",
     "on-call", "responder", "reviewer", "author", "person", "team", "teammate", "colleague", "employee", "staff",
     "contractor", "intern", "manager", "maintainer", "committer", "deployer", "human", "people", "folk",
     "analyst", "technician", "programmer", "coworker", "co-worker", "approver", "requester", "commander", "ic",
-    "architect", "tester", "qa", "ops", "devops", "member", "guy", "individual", "worker", "vendor", "supplier",
-    "squad", "crew", "shift", "rotation", "newcomer", "hire", "junior", "senior", "specialist", "consultant",
+    "architect", "qa", "ops", "devops", "guy", "individual", "squad", "crew", "newcomer", "hire", "junior", "senior", "specialist", "consultant",
 })
+# Roles that are as often software ("the Kubernetes operator", "an etcd member", "a Celery
+# worker", "the load tester"): people only when the classifier agrees, or with a people word
+# before them ("team member", "human operator").
+AMBIGUOUS_ROLE_NOUNS = frozenset({"operator", "member", "worker", "tester", "owner"})
+AMBIGUOUS_ROLE_PEOPLE_MODIFIERS = frozenset({"team", "staff", "human", "crew", "our", "the", "an", "a"})
+
 # Nouns that are people but usually the ones affected, not the ones acting.
 AFFECTED_NOUNS = frozenset({"user", "customer", "client", "visitor", "subscriber", "attacker", "student"})
 
@@ -32,6 +37,15 @@ NOT_PERSON = frozenset({"prow", "jenkins", "kubernetes", "k8s", "terraform", "an
 FAULT_VERBS = frozenset({"forget", "neglect", "ignore", "overlook", "botch", "bungle", "fumble", "misconfigure",
                          "mistype", "misread", "misjudge", "mishandle", "disregard", "skip", "miss", "break",
                          "mess", "screw", "fat-finger", "fatfinger", "goof", "blunder", "bypass", "circumvent"})
+# "skip" is a fault only for a step of a process ("skipped the canary"), not "skipped the 1.4 release".
+SKIP_FAULT_OBJECTS = frozenset({"step", "stage", "canary", "test", "tests", "testing", "review", "check", "checks",
+                                "validation", "backup", "approval", "runbook", "procedure", "checklist", "qa",
+                                "verification", "rollout", "process", "playbook", "drill", "confirmation", "phase",
+                                "soak", "staging", "precheck", "pre-check", "dry-run", "run", "migration"})
+# "broke the deadlock", "broke the news": breaking these is a neutral or good act.
+BREAK_NEUTRAL_OBJECTS = frozenset({"deadlock", "loop", "cycle", "storm", "tie", "silence", "news", "record", "ice",
+                                   "logjam", "stalemate", "spell", "chain", "link", "glass", "habit", "work", "task",
+                                   "problem", "change", "pr", "commit", "monolith"})
 # Objects after which "miss" is no fault ("we missed our SLO" is a measurement).
 MISS_NEUTRAL_OBJECTS = frozenset({"slo", "sla", "target", "objective", "goal", "budget", "cache", "window",
                                   "deadline", "train", "bus", "flight", "meeting"})

@@ -35,7 +35,7 @@ NAMES = ["Dave", "Priya", "Tomás", "Mei", "Olumide", "Sarah", "Jonas", "Fatima"
 HANDLES = ["@alice", "@bob-ops", "@k.ng", "@mvanderberg", "@jdoe", "@sre-lena", "@tkaplan", "@hiro", "@dana_w"]
 ROLES = ["the on-call engineer", "an engineer", "the DBA team", "the platform team", "our SRE", "the release manager",
          "a developer", "the reviewer", "the contractor", "the network team", "the author of the change",
-         "a junior engineer", "the incident commander", "the on-call", "the operator", "the database administrator",
+         "a junior engineer", "the incident commander", "the on-call", "the human operator", "the database administrator",
          "the security team", "one of our engineers", "the storage team", "the frontend team", "an SRE",
          "the person on call", "the deployer", "a new hire", "the infrastructure team", "the vendor's technician"]
 PRONOUNS = ["we", "I", "he", "she"]
@@ -84,7 +84,8 @@ TIMES = ["at 11:14 UTC", "at 09:02", "at 14:37 PDT", "at 23:05 UTC", "at 10:42",
 SYSTEMS = ["the health check", "the deploy pipeline", "the cron job", "the replica", "the load balancer",
            "the queue consumer", "the DNS resolver", "the certificate renewal job", "the backup job", "the API gateway",
            "the scheduler", "the ingress controller", "the primary database", "the cache layer", "the auth service",
-           "the CDN", "the autoscaler", "the job runner", "the storage node", "the message broker"]
+           "the CDN", "the autoscaler", "the job runner", "the storage node", "the message broker",
+           "the Kubernetes operator", "the Celery worker", "an etcd member", "the load tester", "the backup operator"]
 SYSTEM_FAILS = [
     "failed to connect to the database", "failed to acquire a lock", "failed to renew the certificate",
     "failed to start after the upgrade", "failed to schedule pods in the right namespace", "failed to resolve the hostname",
@@ -294,6 +295,11 @@ def _neutral(rng: random.Random) -> str:
         lambda: f"A reviewer approved the change after the tests passed.",
         lambda: f"{p} reviewed the pull request and approved it after CI passed.",
         lambda: f"The backups had not been tested since the storage migration.",
+        lambda: f"We skipped the {rng.choice(['1.4', '2.0', 'March', 'holiday'])} release and went straight to the next one.",
+        lambda: f"{_cap(rng.choice(['we', 'the on-call engineer', p]))} broke the {rng.choice(['deadlock', 'retry loop', 'retry storm'])} by restarting the leader.",
+        lambda: f"{p} broke the news to the customers {rng.choice(TIMES) or 'that evening'}.",
+        lambda: f"The operator failed to reconcile the custom resource after the upgrade.",
+        lambda: f"A worker failed to acknowledge the message and it was redelivered.",
         lambda: f"The certificate was not renewed: nothing alerted before it expired.",
     ]
     return rng.choice(choices)()
@@ -339,6 +345,73 @@ HAND_WRITTEN: list[tuple[str, str]] = [
     ("They failed over to the standby cluster at 03:12.", "none"),
     ("The old nodes broke the quorum when they rejoined.", "none"),
     ("The primary missed its maintenance window by a day.", "none"),
+    # more voices: terse bullets, first person singular, formal reports, chatty team blogs
+    ("Root cause: engineer forgot to bump the quota.", "person-fault"),
+    ("i forgot to flip the flag back after the test, sorry all", "person-fault"),
+    ("Our on-call mistakenly acknowledged the page without looking at it.", "person-fault"),
+    ("The administrator inadvertently granted write access to the public bucket.", "person-fault"),
+    ("A member of staff incorrectly entered the maintenance window as 24 hours.", "person-fault"),
+    ("The team neglected the deprecation notices for months.", "person-fault"),
+    ("He messed up the merge and reverted someone else's fix.", "person-fault"),
+    ("Someone on the data team dropped the partition by mistake.", "person-fault"),
+    ("The junior dev overlooked the failing migration test.", "person-fault"),
+    ("We broke production by pushing the branch directly to main.", "person-fault"),
+    ("I broke the release pipeline with a bad YAML edit.", "person-fault"),
+    ("The outage came down to a mistake by our DBA.", "person-fault"),
+    ("Management ignored the capacity warnings from the SRE team.", "person-fault"),
+    ("Root cause — operator error during routine maintenance.", "human-error-cause"),
+    ("Summary: human error, the wrong cluster was selected.", "human-error-cause"),
+    ("The investigation concluded that the primary cause was human error.", "human-error-cause"),
+    ("The data loss is attributed to user error on the admin console.", "human-error-cause"),
+    ("This outage boils down to a simple human mistake.", "human-error-cause"),
+    ("In my opinion the engineer should have asked for help earlier.", "counterfactual"),
+    ("With hindsight, we ought to have staged the rollout by region.", "counterfactual"),
+    ("Had the author run the integration tests locally, the regression would never have merged.", "counterfactual"),
+    ("Someone should have caught the missing index before the launch.", "counterfactual"),
+    ("The approvers should not have signed off on a change with no rollback plan.", "counterfactual"),
+    ("It should have been obvious to the reviewer that the query scanned the whole table.", "counterfactual"),
+    ("We could have avoided all of this by reading the release notes.", "counterfactual"),
+    ("Our decision to disable the alert should have been revisited.", "counterfactual"),
+    ("A careless copy-paste by the on-call deleted the wrong namespace.", "judgmental"),
+    ("Honestly, that rollout was reckless.", "judgmental"),
+    ("The vendor's engineers were incompetent throughout the incident.", "judgmental"),
+    ("I was being lazy and reused an old token.", "judgmental"),
+    ("Sloppy code review let the bug through.", "judgmental"),
+    ("What an idiotic thing to do on a Friday.", "judgmental"),
+    # hard negatives in the same voices
+    ("i flipped the flag back at 10:12 and errors dropped", "none"),
+    ("Root cause: quota was not bumped when the new region launched; nothing tracks quota headroom.", "none"),
+    ("Our on-call acknowledged the page within two minutes.", "none"),
+    ("The administrator granted write access to the bucket as the ticket requested.", "none"),
+    ("The team read the deprecation notices but had no owner for the migration.", "none"),
+    ("He merged the fix and reverted the bad commit.", "none"),
+    ("Someone on the data team noticed the partition was missing.", "none"),
+    ("The migration test failed, but the failure was hidden in a long log.", "none"),
+    ("We pushed the branch directly to main, which the repository settings allowed.", "none"),
+    ("The release pipeline accepted a YAML file that did not parse.", "none"),
+    ("Management approved extra capacity after the incident.", "none"),
+    ("Routine maintenance restarted the wrong cluster because both had the same label.", "none"),
+    ("The investigation found that the console selects the first cluster by default.", "none"),
+    ("The engineer asked for help at 03:20 and the database expert joined at 03:35.", "none"),
+    ("We staged the rollout by region for the second attempt.", "none"),
+    ("The author ran the integration tests; they do not cover this path.", "none"),
+    ("Nobody could have caught the missing index with the tests we had.", "none"),
+    ("The approvers signed off after the automated checks passed.", "none"),
+    ("The query scanned the whole table because the planner ignored the index.", "none"),
+    ("The release notes mentioned the change on page four.", "none"),
+    ("The alert was disabled in 2019 because it fired every night.", "none"),
+    ("A copy-paste of the namespace name from the runbook deleted the wrong namespace.", "none"),
+    ("The rollout went to every region at once, as the tool does by default.", "none"),
+    ("The vendor's engineers joined our bridge at 11:40 UTC.", "none"),
+    ("I reused an old token because creating a new one requires a ticket.", "none"),
+    ("Code review did not include the generated files, so the bug was not visible.", "none"),
+    ("We deploy on Fridays; that is allowed and normal here.", "none"),
+    ("Human operators could not see the queue depth on any dashboard.", "none"),
+    ("If a deploy had been running, the lock would have blocked it.", "none"),
+    ("The worker should have retried, but the retry setting was zero.", "none"),
+    ("The engineers did a great job of keeping customers informed.", "none"),
+    ("Dave renewed the certificate at 10:20 UTC and service recovered.", "none"),
+    ("Priya mistook nothing; the dashboard showed the wrong region.", "none"),
 ]
 
 
@@ -431,6 +504,16 @@ def build(data_path: Path | None = None, out_dir: Path | None = None, folds: int
     report = classification_report(labels, predicted, output_dict=True, zero_division=0)
     binary = _binary_figures(labels, list(predicted))
 
+    # A harder figure: trained on the composed sentences only, tested on the hand-written ones
+    # (other words, other voices), so the shared parts of the composed set cannot inflate it.
+    composed = [i for i, r in enumerate(rows) if r.get("source") != "hand"]
+    hand = [i for i, r in enumerate(rows) if r.get("source") == "hand"]
+    held_out = None
+    if composed and hand:
+        model = make_pipeline().fit([features[i] for i in composed], [labels[i] for i in composed])
+        held_out = _binary_figures([labels[i] for i in hand], list(model.predict([features[i] for i in hand])))
+        held_out["sentences"] = len(hand)
+
     pipeline = make_pipeline().fit(features, labels)
     target_dir = out_dir or models_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -443,6 +526,7 @@ def build(data_path: Path | None = None, out_dir: Path | None = None, folds: int
         "per_label": {k: {m: round(v[m], 3) for m in ("precision", "recall", "f1-score")}
                       for k, v in report.items() if k in counts},
         "macro_f1": round(report["macro avg"]["f1-score"], 3),
+        "hand_written_held_out": held_out,
     }
     (target_dir / "blame.md").write_text(model_card(figures), encoding="utf-8")
     return figures
@@ -491,7 +575,11 @@ Blame vs none: precision {b['precision']:.3f}, recall {b['recall']:.3f}, F1 {b['
 {per_label}
 
 These are figures on sentences like the training set; the composed sentences share parts, so
-they overstate accuracy on real prose. What matters is `benchmarks/bench_blame.py`, which
+they overstate accuracy on real prose. A harder figure: trained on the composed sentences
+only and tested on the {(figures['hand_written_held_out'] or {}).get('sentences', 0)} hand-written ones (other words, other voices), blame vs
+none: precision {(figures['hand_written_held_out'] or {}).get('precision', float('nan')):.3f}, recall {(figures['hand_written_held_out'] or {}).get('recall', float('nan')):.3f}.
+The classifier is deliberately not trusted on its own: it only gates the parse-based signals.
+ What matters is `benchmarks/bench_blame.py`, which
 scores the rules + classifier on real, labelled postmortems.
 
 ## Rebuild
