@@ -162,3 +162,16 @@ def test_document_facts_match_labels_on_real_documents(eval_dir: Path, analyzer)
         right["has_images"] += facts["has_images"] == bool(record["has_images"])
     accuracy = {fact: count / len(labels) for fact, count in right.items()}
     assert all(value >= 0.9 for value in accuracy.values()), accuracy
+
+
+def test_unreadable_severity_points_at_its_line(review_text):
+    text = "---\ntitle: X\nseverity: SEV-?\n---\n# X\n"
+    [finding] = [f for f in review_text(text, select=["PM401"]).findings]
+    assert text[finding.start:finding.end] == "severity: SEV-?" and "not a level" in finding.message
+
+
+def test_metadata_times_state_the_durations(review_text):
+    text = ("---\nseverity: SEV-1\nstarted: 2026-03-02T10:02:00Z\ndetected: 2026-03-02T10:08:00Z\n"
+            "resolved: 2026-03-02T10:51:00Z\n---\n# X\n\n## Summary\nCheckout failed.\n")
+    review = review_text(text, select=["PM402", "PM403", "PM404"])
+    assert review.findings == []

@@ -25,7 +25,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reviewer.document.metadata import normalise_key, severity_level
+from reviewer.document.metadata import FIELD_KEYS, normalise_key, severity_level
 from reviewer.document.model import Link, Postmortem, ProseBlock, SectionKind, Span
 from reviewer.document.timeexpr import find_clocks, to_24h
 from reviewer.facts import fact
@@ -286,11 +286,24 @@ _SEVERITY_PROSE = re.compile(
 )
 
 
+def metadata_line(doc: Postmortem, field: str) -> tuple[int, int] | None:
+    """Where a metadata field is written: its "key: value" line inside the front matter or the
+    metadata table (the parser records only the whole block), else the whole block."""
+    span = doc.metadata.spans.get(field)
+    if span is None:
+        return None
+    written = doc.text[span.start : span.end]
+    for m in re.finditer(r"^[ \t|*-]*([A-Za-z][\w ()-]*?)\s*[:|]", written, re.M):
+        if normalise_key(m.group(1)) in FIELD_KEYS.get(field, ()):
+            line_end = written.find("\n", m.start())
+            return span.start + m.start(1), span.start + (line_end if line_end >= 0 else len(written))
+    return span.start, span.end
+
+
 def _severity(doc: Postmortem) -> tuple[str | None, int | None, tuple[int, int] | None]:
     meta = doc.metadata
     if meta.severity:
-        span = meta.spans.get("severity")
-        return meta.severity, meta.severity_level, (span.start, span.end) if span else None
+        return meta.severity, meta.severity_level, metadata_line(doc, "severity")
     for block in doc.blocks:
         if _skip_block(doc, block):
             continue
@@ -481,6 +494,9 @@ def _vague_claims(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
                     continue  # "limit requests in cases of high load": a kind of situation, not this incident
                 if m.group("q").lower() in ("some", "a few", "several", "most") and not _IMPACT_CUE.search(text):
                     continue  # "some users prefer X" is not an impact claim
+                first = next((t for t in sentence.sent if t.idx >= base + m.start()), None)
+                if first is not None and first.pos_ in ("VERB", "AUX") and first.dep_ != "amod":
+                    continue  # "these delays increased latency": a verb, not a vague amount
                 span = block.original_span(base + m.start(), base + m.end())
                 found.append(VagueClaim(doc.text[span.start:span.end], span.start, span.end, advice.format(n=noun)))
     found.sort(key=lambda c: c.start)

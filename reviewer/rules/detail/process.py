@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from reviewer.document.metadata import FIELD_KEYS, normalise_key
 from reviewer.document.model import BlockKind, SectionKind
 from reviewer.findings import Dimension, Severity
 from reviewer.nlp.durations import derive_durations
+from reviewer.nlp.metrics import metadata_line
 from reviewer.rules.base import Hit, rule
 
 _WHY_LINE = re.compile(r"^\s*(?:\d+[.)]\s|why\b|because\b|\*\*why)", re.I)
@@ -97,22 +97,9 @@ def late_draft(ctx):
     limit = int(ctx.options.get("max_business_days", 5))
     days = business_days_between(resolved, meta.drafted)
     if days > limit:
-        start, end = _drafted_line(ctx.doc)
+        start, end = metadata_line(ctx.doc, "drafted") or (0, 0)
         yield Hit(start, end, f"Drafted {days} business days after resolution ({resolved.isoformat()} → "
                               f"{meta.drafted.isoformat()}); the bar is {limit}.", data={"business_days": days})
-
-
-def _drafted_line(doc) -> tuple[int, int]:
-    """The line where the draft date is written (inside the front matter or the metadata table)."""
-    span = doc.metadata.spans.get("drafted")
-    if span is None:
-        return 0, 0
-    written = doc.text[span.start : span.end]
-    for m in re.finditer(r"^[ \t|*-]*([A-Za-z][\w ()-]*?)\s*[:|]", written, re.M):
-        if normalise_key(m.group(1)) in FIELD_KEYS["drafted"]:
-            line_end = written.find("\n", m.start())
-            return span.start + m.start(1), span.start + (line_end if line_end >= 0 else len(written))
-    return span.start, span.end
 
 
 _OWNER_IN_TEXT = re.compile(r"\b(?:postmortem|post-mortem|document|report|incident|pm)\s+(?:owner|author|lead)s?\s*[:=]|"

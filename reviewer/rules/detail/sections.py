@@ -9,6 +9,7 @@ from reviewer.findings import Dimension, Severity
 from reviewer.document.timeexpr import find_clocks
 from reviewer.nlp.metrics import DURATION, document_metrics
 from reviewer.rules.base import Hit, rule
+from reviewer.rules.structure.empty_sections import PLACEHOLDER
 
 # Fewest words a section kind needs below the full bar; the full bar multiplies them by
 # `full_bar_factor`. Timeline and action items are judged by their rows, not their words.
@@ -68,9 +69,11 @@ def thin_section(ctx):
         needed = int(round(minimum * factor))
         if not sections or words == 0 or words >= needed:
             continue  # absent (PM101) or empty (PM102) is reported elsewhere
+        if any(PLACEHOLDER.search(ctx.doc.section_text(section)) for section in sections):
+            continue  # a "TBD" section is unfinished (PM103), not thin
         first = sections[0]
         yield Hit(first.heading.start, first.heading.end,
-                  f"Section \"{first.title}\" has {words} words; {_article(kind.value)} {kind.value.replace('_', ' ')} section needs at "
+                  f"Section \"{first.title}\" has {words} word{'s' if words != 1 else ''}; {_article(kind.value)} {kind.value.replace('_', ' ')} section needs at "
                   f"least {needed}{' at this severity' if factor > 1 else ''}.",
                   data={"words": words, "needed": needed})
 

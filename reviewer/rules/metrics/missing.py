@@ -34,6 +34,11 @@ def anchor(ctx, *kinds: SectionKind) -> tuple[int, int]:
     return 0, 0
 
 
+def _from_metadata(*times) -> bool:
+    """Both ends written as metadata fields (`started`, `detected`, …): the figure is stated exactly."""
+    return all(t is not None and t.source == "metadata" for t in times)
+
+
 def _when_derivable(minutes: float | None) -> Severity | None:
     """The timeline already gives the figure: the reader can work it out, so it is a suggestion."""
     return Severity.SUGGESTION if minutes is not None else None
@@ -59,17 +64,25 @@ def _fmt(minutes: float) -> str:
     code="PM401", name="missing-severity", dimension=Dimension.METRICS, severity=Severity.WARNING,
     summary="The document does not state the incident's severity.",
     what="Looks for a severity in the front matter, a metadata table or list (\"Severity: SEV-2\"), or the prose "
-         "(\"this was a SEV-1\", \"severity: high\"). Reports when there is none.",
+         "(\"this was a SEV-1\", \"severity: high\"). Reports when there is none, or when the value written is "
+         "not a level (\"SEV-?\").",
     why="Severity decides who is told, how fast, and how closely the postmortem is reviewed; trends across "
         "incidents are computed from it.",
     example="A postmortem with a title, summary and timeline but no severity anywhere.",
     use_instead="Add `severity: SEV-2` to the front matter (or a `Severity` row in the metadata table).",
-    should_flag=["# Checkout outage\n\n## Summary\nCheckout returned errors for 42 minutes.\n"],
+    should_flag=["# Checkout outage\n\n## Summary\nCheckout returned errors for 42 minutes.\n",
+                 "---\nseverity: SEV-?\n---\n# Checkout outage\n\n## Summary\nCheckout returned errors for 42 minutes.\n"],
     should_pass=[_GOOD, "# Checkout outage\n\n## Summary\nThis SEV-1 incident stopped checkout for 42 minutes.\n"],
     needs_nlp=True,
 )
 def missing_severity(ctx):
-    if metrics_of(ctx).severity is None:
+    metrics = metrics_of(ctx)
+    if metrics.severity is not None and metrics.severity_level is None:
+        start, end = metrics.severity_span or anchor(ctx)
+        yield Hit(start, end, f"Severity \"{metrics.severity}\" is not a level the reviewer can read: use SEV-1 "
+                              f"(most severe) to SEV-5, P1–P5 or critical/high/medium/low.")
+        return
+    if metrics.severity is None:
         start, end = anchor(ctx)
         yield Hit(start, end, "No severity stated: add one (e.g. `severity: SEV-2` in the front matter) so the "
                               "review bar and the trends can use it.")
@@ -79,8 +92,9 @@ def missing_severity(ctx):
     code="PM402", name="missing-impact-duration", dimension=Dimension.METRICS, severity=Severity.WARNING,
     summary="The document does not say how long the impact lasted.",
     what="Looks for a stated impact duration: a `duration`/`downtime` field, \"lasted 47 minutes\", \"unavailable "
-         "for 2 hours\", \"1h 28m of downtime\", or an impact window such as \"between 13:46 and 17:30\". "
-         "Reports when there is none.",
+         "for 2 hours\", \"1h 28m of downtime\", an impact window such as \"between 13:46 and 17:30\", or "
+         "`started` and `mitigated`/`resolved` metadata fields. Reports when there is none; a suggestion when "
+         "the timeline gives it.",
     why="Minutes of impact are the first figure a reader looks for, and the one trends and error budgets are "
         "computed from; deriving it from the timeline is work every reader would have to repeat.",
     example="`Checkout returned errors until the rollback finished.`",
@@ -93,7 +107,10 @@ def missing_severity(ctx):
 def missing_impact_duration(ctx):
     if metrics_of(ctx).impact_minutes is not None:
         return
-    derived = derive_durations(ctx.doc, ctx.analysis).impact_duration
+    durations = derive_durations(ctx.doc, ctx.analysis)
+    if _from_metadata(durations.impact_start, durations.mitigated or durations.resolved):
+        return
+    derived = durations.impact_duration
     start, end = anchor(ctx, SectionKind.IMPACT, SectionKind.SUMMARY)
     yield Hit(start, end, "The document does not state how long the impact lasted (e.g. \"checkout returned "
                           "errors for 42 minutes\")." + _derived_note(derived),
@@ -104,7 +121,8 @@ def missing_impact_duration(ctx):
     code="PM403", name="missing-time-to-detect", dimension=Dimension.METRICS, severity=Severity.WARNING,
     summary="A high-severity postmortem does not state the time to detect.",
     what="At the full bar (by default SEV-1 and SEV-2), looks for a stated time to detect: a `Time to detect` "
-         "field, \"detected within ten minutes\", \"went unnoticed for 3 hours\". Reports when there is none.",
+         "field, \"detected within ten minutes\", \"went unnoticed for 3 hours\", or `started` and `detected` "
+         "metadata fields. Reports when there is none; a suggestion when the timeline gives it.",
     why="Time to detect measures the monitoring; without it the postmortem cannot argue for better alerting, "
         "and the figure cannot be tracked across incidents.",
     example="A SEV-1 postmortem whose timeline has the first alert but whose text never says how long it took.",
@@ -117,7 +135,10 @@ def missing_impact_duration(ctx):
 def missing_time_to_detect(ctx):
     if metrics_of(ctx).time_to_detect_minutes is not None:
         return
-    derived = derive_durations(ctx.doc, ctx.analysis).time_to_detect
+    durations = derive_durations(ctx.doc, ctx.analysis)
+    if _from_metadata(durations.impact_start, durations.detected):
+        return
+    derived = durations.time_to_detect
     start, end = anchor(ctx, SectionKind.DETECTION, SectionKind.SUMMARY)
     yield Hit(start, end, "No time to detect stated (e.g. \"Time to detect: 6 minutes\")." + _derived_note(derived),
               severity=_when_derivable(derived))
@@ -127,7 +148,8 @@ def missing_time_to_detect(ctx):
     code="PM404", name="missing-time-to-resolve", dimension=Dimension.METRICS, severity=Severity.WARNING,
     summary="A high-severity postmortem does not state the time to resolve.",
     what="At the full bar (by default SEV-1 and SEV-2), looks for a stated time to resolve: a `Time to resolve` "
-         "field, \"resolved in 2 hours\", \"took 3 hours to recover\". Reports when there is none.",
+         "field, \"resolved in 2 hours\", \"took 3 hours to recover\", or `started` and `resolved` metadata "
+         "fields. Reports when there is none; a suggestion when the timeline gives it.",
     why="Time to resolve (MTTR, averaged) is the figure most teams track; each postmortem must give it.",
     example="A SEV-2 postmortem that ends with \"the service recovered\" and no figure.",
     use_instead="`Time to resolve: 1 h 29 min (impact 14:22, resolved 15:51 UTC).`",
@@ -139,7 +161,10 @@ def missing_time_to_detect(ctx):
 def missing_time_to_resolve(ctx):
     if metrics_of(ctx).time_to_resolve_minutes is not None:
         return
-    derived = derive_durations(ctx.doc, ctx.analysis).time_to_resolve
+    durations = derive_durations(ctx.doc, ctx.analysis)
+    if _from_metadata(durations.impact_start, durations.resolved):
+        return
+    derived = durations.time_to_resolve
     start, end = anchor(ctx, SectionKind.RESOLUTION, SectionKind.SUMMARY)
     yield Hit(start, end, "No time to resolve stated (e.g. \"Time to resolve: 1 h 29 min\")." + _derived_note(derived),
               severity=_when_derivable(derived))
