@@ -274,3 +274,11 @@ def test_any_record_is_imported_or_skipped_with_a_reason_never_a_crash(text, rec
     assert len(report.imported) + len(report.skipped) == 1
     assert all(s.reason for s in report.skipped)
     corpus.close()
+
+
+def test_not_similar_feedback_for_a_draft_key_hides_that_incident_for_that_draft_only(corpus):
+    text = "The TLS certificate on the load balancer expired overnight."
+    assert "inc-a1" in {m.incident.id for m in corpus.similar(text, k=3, draft_key="draft:abc")}
+    corpus.feedback("draft:abc", "inc-a1")
+    assert "inc-a1" not in {m.incident.id for m in corpus.similar(text, k=5, draft_key="draft:abc")}
+    assert "inc-a1" in {m.incident.id for m in corpus.similar(text, k=3, draft_key="draft:other")}
