@@ -25,7 +25,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reviewer.config import Config, load_dict
 from reviewer.errors import ConfigError
@@ -50,6 +50,9 @@ class Settings(BaseModel):
     review_workers: int = Field(4, ge=1, le=64, description="reviews run at the same time (threads)")
     review_cache_size: int = Field(256, ge=0, le=100_000,
                                    description="finished reviews kept for documents sent again unchanged (0: off)")
+    torch_threads: int = Field(1, ge=0, le=64,
+                               description="threads of the embedding model per process (0: torch's default); one "
+                                           "thread per request is faster than two fighting over shared cores")
     workers: int = Field(1, ge=1, le=32, description="server processes (uvicorn workers)")
     database_url: str | None = Field(None, description="corpus store (SQLAlchemy URL); default: SQLite in the data dir")
     seed_corpus: bool = Field(True, description="import the shipped example corpus into an empty store at start-up")
@@ -85,6 +88,12 @@ class Settings(BaseModel):
     @classmethod
     def _token(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _default_k_within_max(self) -> Settings:
+        if self.default_k > self.max_k:
+            raise ValueError(f"default_k ({self.default_k}) must not exceed max_k ({self.max_k})")
+        return self
 
     @property
     def auth_enabled(self) -> bool:

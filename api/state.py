@@ -103,6 +103,7 @@ class ServiceState:
 
     def _open_corpus(self) -> None:
         began = time.perf_counter()
+        self._limit_torch_threads()
         try:
             corpus = self._corpus_factory()
             corpus.count()  # the store is reachable
@@ -118,6 +119,17 @@ class ServiceState:
             return
         self.corpus_ready.set()
         log.info("corpus ready", extra={"fields": {"seconds": round(time.perf_counter() - began, 2)}})
+
+    def _limit_torch_threads(self) -> None:
+        # Measured in benchmarks/bench_api.py: on a busy 2-core machine, MiniLM with 2 intra-op threads
+        # took ~3.5x longer per draft than with 1; requests run side by side in threads anyway.
+        if not self.settings.torch_threads:
+            return
+        try:
+            import torch
+        except ImportError:
+            return
+        torch.set_num_threads(self.settings.torch_threads)
 
     def _seed(self) -> None:
         assert self.corpus is not None

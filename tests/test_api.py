@@ -608,6 +608,7 @@ def test_settings_from_file_then_environment(tmp_path):
     ("no_such_review_key = 1\n", {}),
     ("not toml = = =", {}),
     ("", {"PMREVIEW_MAX_BODY_BYTES": "lots"}),
+    ("[service]\nmax_k = 3\n", {}),  # the default k (5) would exceed it
 ])
 def test_bad_settings_are_a_config_error(tmp_path, content, environ):
     path = tmp_path / "bad.toml"

@@ -43,7 +43,8 @@ log = logging.getLogger("pmreview.api")
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals.update(severity_class=service.severity_class, minutes=service.minutes)
+templates.env.globals.update(severity_class=service.severity_class, minutes=service.minutes,
+                             root_cause_categories=service.ROOT_CAUSE_CATEGORIES)
 templates.env.filters["incident_url"] = lambda incident_id: "/incidents/" + quote(str(incident_id), safe="/")
 templates.env.filters["percent"] = lambda value: f"{round(float(value) * 100)}%"
 

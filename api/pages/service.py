@@ -37,7 +37,7 @@ from api.reviews import service as reviews
 from api.reviews.schemas import FindingOut, ReviewRequest, ReviewResponse
 from api.rules import service as rules
 from api.state import ServiceState
-from reviewer.corpus.types import IncidentFilters
+from reviewer.corpus.types import ROOT_CAUSE_CATEGORIES, IncidentFilters
 from reviewer.errors import PmreviewError
 
 PAGE_SIZE = 20
@@ -227,6 +227,7 @@ class IncidentFilterForm:
 
     service: str = ""
     severity: str = ""
+    category: str = ""  # root-cause category, one of ROOT_CAUSE_CATEGORIES
     since: str = ""
     until: str = ""
     text: str = ""
@@ -236,7 +237,10 @@ class IncidentFilterForm:
     @classmethod
     def read(cls, params: dict[str, str]) -> IncidentFilterForm:
         form = cls(**{name: (params.get(name) or "").strip()[:200]
-                      for name in ("service", "severity", "since", "until", "text")})
+                      for name in ("service", "severity", "category", "since", "until", "text")})
+        if form.category and form.category not in ROOT_CAUSE_CATEGORIES:
+            form.errors.append(f"category: {form.category[:40]!r} is not a root-cause category")
+            form.category = ""
         raw_page = (params.get("page") or "1").strip()
         if raw_page.isdigit() and 1 <= int(raw_page) <= 100_000:
             form.page = int(raw_page)
@@ -254,13 +258,14 @@ class IncidentFilterForm:
 
     def filters(self) -> IncidentFilters:
         return incidents.filters(self.service, dt.date.fromisoformat(self.since) if self.since else None,
-                                 dt.date.fromisoformat(self.until) if self.until else None, self.severity)
+                                 dt.date.fromisoformat(self.until) if self.until else None, self.severity,
+                                 self.category)
 
     def query(self, **changes: Any) -> str:
         """The query string of these filters (for paging links)."""
         from urllib.parse import urlencode
 
-        values = {name: getattr(self, name) for name in ("service", "severity", "since", "until", "text")}
+        values = {name: getattr(self, name) for name in ("service", "severity", "category", "since", "until", "text")}
         values["page"] = self.page
         values.update(changes)
         return urlencode({k: v for k, v in values.items() if v and not (k == "page" and v == 1)})
@@ -281,8 +286,9 @@ def list_incidents(state: ServiceState, form: IncidentFilterForm) -> IncidentLis
     if form.text:
         # Text search is the corpus's similarity search (dense + BM25), limited to max_k results.
         k = state.settings.max_k
-        request = SimilarRequest(text=form.text, k=k, service=form.service or None, severity=form.severity or None,
-                                 since=form.filters().since, until=form.filters().until)
+        chosen = form.filters()
+        request = SimilarRequest(text=form.text, k=k, service=chosen.service, severity=chosen.severity,
+                                 category=chosen.category, since=chosen.since, until=chosen.until)
         matches = incidents.similar_to_text(state, request, k)
         shown = matches[offset: offset + PAGE_SIZE]
         return IncidentListView(form=form, items=[m.incident for m in shown], total=len(matches),
