@@ -397,6 +397,11 @@ def test_incident_list_filters_and_text_search(client):
     by_severity = client.get("/incidents", params={"severity": "SEV-1"}).text
     api = client.get("/v1/incidents", params={"severity": "SEV-1"}).json()
     assert set(re.findall(r'href="/incidents/(inc-[a-z0-9]+)"', by_severity)) == {i["id"] for i in api["items"]}
+    by_category = client.get("/incidents", params={"category": "dns"}).text
+    api = client.get("/v1/incidents", params={"category": "dns"}).json()
+    assert set(re.findall(r'href="/incidents/(inc-[a-z0-9]+)"', by_category)) == {i["id"] for i in api["items"]}
+    assert api["items"], "two incidents were given the dns category"
+    assert "<option selected>dns</option>" in by_category
     search = client.get("/incidents", params={"text": "nameservers of our DNS zone stopped answering"}).text
     ids = re.findall(r'href="/incidents/(inc-[a-z0-9]+)"', search)
     expected = client.post("/v1/similar", json={"text": "nameservers of our DNS zone stopped answering", "k": 10}).json()
@@ -405,9 +410,10 @@ def test_incident_list_filters_and_text_search(client):
 
 
 def test_incident_list_bad_filters_are_explained_not_fatal(client):
-    page = client.get("/incidents", params={"since": "yesterday", "page": "zero"})
+    page = client.get("/incidents", params={"since": "yesterday", "page": "zero", "category": "gremlins"})
     assert page.status_code == 200
     assert "is not a date" in page.text and "page must be a whole number" in page.text
+    assert "is not a root-cause category" in page.text
 
 
 def test_incident_list_pages(client, monkeypatch):
