@@ -167,6 +167,8 @@ _LEADING_TIME = re.compile(
     r"[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+(?:19|20)\d{2})?|"
     r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?(?:\s+(?:19|20)\d{2})?)"
     r"(?:T|,?\s+(?:at\s+)?)?)?"
+    # A hedged row time ("ca. 18:30", "~15:10") is still the row's time.
+    r"(?:(?:~|ca\.?|circa|approx\.?|approximately|around|about)\s?)?"
     r"(?:[01]?\d|2[0-3])[:.h][0-5]\d(?::[0-5]\d)?(?:\.\d+)?(?:\s?[ap]\.?\s?m\.?(?![a-z]))?"
     r"(?:\s?(?:" + ZONE + r")(?![A-Za-z]))?"
     r"(?:\s*(?:-|–|—|to)\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s?[ap]\.?\s?m\.?(?![a-z]))?"

@@ -88,9 +88,10 @@ _STRONG_RESOLUTION = re.compile(r"\b(resolv|resolution|all[- ]clear|(outage|inci
                                 r"(closed|over|ended|ends|fixed)|clos(e|es|ed) the (incident|issue|ticket)|"
                                 r"(outage|incident|disruption) to an end|service (is |was )?(fully )?restored|closed (it )?out|"
                                 r"fully (restored|recovered)|back to normal)", re.I)
-_MITIGATION_PHRASES = re.compile(r"\b(mitigat|restor|recover|repaired|(working|moving|flowing|serving|up|succeed\w*) again|"
+# Outcomes, not attempts: "Mitigated", "service restored"; not "decision made to restore", "mitigation began".
+_MITIGATION_PHRASES = re.compile(r"\b(mitigated|restored|recover(ed|s|y complete)|repaired|(working|moving|flowing|serving|up|succeed\w*) again|"
                                  r"back (up|to normal|online)|"
-                                 r"rolled back|rollback|reverted|is confirmed to be functional|stabili[sz]ed|"
+                                 r"is confirmed to be functional|stabili[sz]ed|outage ends|errors? (stop|stopped|drop)|"
                                  r"service appears|operational)", re.I)
 _DETECTION_PHRASES = re.compile(r"\b(alert|pag(e|ed|es)\b|pagerduty|alarm|ticket|report(s|ed)?\b|notic(e|ed|es)|fires|fired|"
                                 r"acknowledg|"
@@ -161,8 +162,6 @@ def classify_row(doc: Postmortem, index: int, analysis: Analysis | None = None) 
             found.add("remediation")
         if lemmas & {"resolve", "resolution"}:
             found.add("resolution")
-        if lemmas & {"mitigate", "restore", "recover", "repair", "rollback", "revert"}:
-            found.add("mitigation")
     elif re.search(r"\b(roll(ed)? ?back|revert|restart|redeploy|failover|fail(ed)? over|scal(e|ed)|patch|hot ?fix|"
                    r"fix(ed)?|cordon|drain|delet|disabl|increas|bump|appl(y|ied)|rotat|revok|reboot|migrat|mitigat)",
                    text, re.I):
