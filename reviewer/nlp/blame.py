@@ -489,6 +489,9 @@ def _fault_rewrite(sentence, verb, fault, adverb, obj, agent) -> tuple[str | Non
     return rewrite, _sentence_is_one_clause(sentence, verb)
 
 
+_POSSESSIVE_PEOPLE = frozenset({"my", "our", "his", "her", "your"})
+
+
 def _error_by_person(sentence: Sentence, allowlist) -> list[BlameSignal]:
     """"a mistake by the on-call", "Dave's error", "we made a mistake", "the outage was caused by Dave"."""
     for token in sentence.sent:
@@ -501,8 +504,21 @@ def _error_by_person(sentence: Sentence, allowlist) -> list[BlameSignal]:
             if token.i + 1 < len(token.doc) and token.nbor(1).pos_ == "NOUN":
                 continue  # "error budget", "error rate"
             for child in token.children:
-                if child.dep_ == "poss" and person_strength(child, allowlist) == 1.0:
+                if child.dep_ == "poss" and (person_strength(child, allowlist) == 1.0
+                                             or child.lower_ in _POSSESSIVE_PEOPLE):
                     person, trigger = child, f"{child.text} {token.text}"
+                elif child.dep_ == "prep" and child.lower_ == "on":
+                    # "a mistake on my part", "an error on the part of the DBA"
+                    part = next((p for p in child.children if p.dep_ == "pobj" and p.lower_ == "part"), None)
+                    owner = None if part is None else next(
+                        (c for c in part.children if c.dep_ == "poss" and (c.lower_ in _POSSESSIVE_PEOPLE
+                                                                        or person_strength(c, allowlist) == 1.0)), None)
+                    if owner is None and part is not None:
+                        of = next((c for c in part.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                        owner = None if of is None else next(
+                            (p for p in of.children if p.dep_ == "pobj" and person_strength(p, allowlist) == 1.0), None)
+                    if owner is not None:
+                        person, trigger = owner, token.doc[token.i: max(part.i, owner.i) + 1].text
                 elif child.dep_ == "prep" and child.lower_ in ("by", "of"):
                     pobj = next((p for p in child.children if p.dep_ == "pobj"), None)
                     if pobj is not None and person_strength(pobj, allowlist) == 1.0:
@@ -531,6 +547,9 @@ def _error_by_person(sentence: Sentence, allowlist) -> list[BlameSignal]:
     return []
 
 
+_INCIDENT_WORDS = frozenset({"this", "it", "that", "incident", "outage", "issue", "failure", "problem", "event",
+                             "downtime", "disruption", "breakage"})
+
 _DENIAL = re.compile(r"\b(not|never|no|isn't|wasn't|rather than|instead of|beyond|blaming|blame on|"
                      r"rarely|seldom|avoid|myth|without)\b", re.I)
 
@@ -558,7 +577,11 @@ def _human_error(sentence: Sentence, section_kind: SectionKind | None) -> list[B
             continue
         in_cause_section = section_kind in (SectionKind.ROOT_CAUSE, SectionKind.TRIGGER)
         cause_words = {t.lemma_.lower() for t in sent} & lex.CAUSE_WORDS
-        if not cause_words and not in_cause_section:
+        # "This was (a) human error": the incident itself is called human error.
+        head = found[-1].head
+        copula = found[-1].dep_ == "attr" and head.lemma_.lower() == "be" and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in _INCIDENT_WORDS for c in head.children)
+        if not cause_words and not in_cause_section and not copula:
             continue
         # "This was not human error", "rather than blaming human error": a denial, not a cause.
         window = sentence.block.text[max(sent.start_char, found[0].idx - 40): found[0].idx]
@@ -911,7 +934,8 @@ def detect(analysis: Analysis, allowlist: frozenset[str] = frozenset()) -> list[
         section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
         kind = section.kind if section is not None else None
         found = _person_fault(sentence, allowlist)
-        found += _human_error(sentence, kind)
+        if not found:  # "a mistake by Dave" is one finding (the person), not two
+            found += _human_error(sentence, kind)
         if not found:
             found += _counterfactual(sentence, allowlist)
         found += _judgement(sentence, allowlist)

@@ -579,7 +579,8 @@ they overstate accuracy on real prose. A harder figure: trained on the composed 
 only and tested on the {(figures['hand_written_held_out'] or {}).get('sentences', 0)} hand-written ones (other words, other voices), blame vs
 none: precision {(figures['hand_written_held_out'] or {}).get('precision', float('nan')):.3f}, recall {(figures['hand_written_held_out'] or {}).get('recall', float('nan')):.3f}.
 The classifier is deliberately not trusted on its own: it only gates the parse-based signals.
- What matters is `benchmarks/bench_blame.py`, which
+
+What matters is `benchmarks/bench_blame.py`, which
 scores the rules + classifier on real, labelled postmortems.
 
 ## Rebuild
