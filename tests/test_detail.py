@@ -144,3 +144,24 @@ def test_missing_duration_is_a_suggestion_when_the_timeline_gives_it(review_text
             "- 11:15 UTC rollback complete, incident resolved\n")
     [finding] = codes(review_text(text, select=["PM402"]), "PM402")
     assert finding.severity.value == "suggestion" and "1 h 13 min" in finding.message
+
+
+_PIECES = ["# T\n", "## Summary\n", "## Impact\n", "## Timeline\n", "## Action items\n", "## 5 whys\n",
+           "---\nseverity: SEV-1\ndrafted: 2026-13-45\n---\n", "| a | b |\n|---|---|\n| | |\n", "- 10:02 x\n",
+           "- [ ] Investigate\n", "lasted for 0 minutes", "between 25:99 and 1:00", "$", "%", "1,2,3 users",
+           "many users", "caused by a bug", "comms went out", "![](x.png)", "[l](http://", "\u200b", "\n\n"]
+
+
+def test_metrics_and_detail_rules_never_fail(review_text):
+    """Arbitrary Markdown-ish input: the rules report or stay silent, never raise (PM002)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=30)), max_size=12))
+    def check(pieces):
+        review = review_text("".join(pieces), select=["PM4", "PM5"])
+        assert review.error is None
+        assert not [f for f in review.findings if f.code == "PM002"], [f.message for f in review.findings]
+
+    check()
