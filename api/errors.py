@@ -47,6 +47,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None and request.method in ("POST", "PUT", "PATCH"):
+            # FastAPI's body reader turns an unreadable body (bytes that are not UTF-8, a broken form)
+            # into a bare 400; it is a malformed field like any other.
+            cause = exc.__cause__
+            reason = ("not valid UTF-8" if isinstance(cause, UnicodeDecodeError)
+                      else f"cannot be read ({type(cause).__name__})")
+            errors = [{"field": "body", "loc": ["body"], "reason": reason, "type": "body_unreadable"}]
+            return JSONResponse({"detail": f"invalid request: body: {reason}", "errors": errors}, status_code=422)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(ServiceUnavailable)

@@ -349,6 +349,11 @@ def test_malformed_json_is_422_with_the_reason(client):
     no_traceback(response)
 
 
+def test_body_that_is_not_utf8_is_422(client):
+    response = client.post("/v1/reviews", content=b'{"text": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "body"
+
+
 @pytest.mark.parametrize("payload, field", [
     ({}, "body.text"),
     ({"text": 12}, "body.text"),
