@@ -647,6 +647,10 @@ def _counterfactual(sentence: Sentence, allowlist) -> list[BlameSignal]:
             if is_could and lemma not in lex.HUMAN_CHECK_VERBS:
                 continue  # "we could have lost data": a possibility, not a judgement
             prior, strong, why = (0.85 if not is_could else 0.65), not is_could, "what a person should have done"
+            if lemma == "have":
+                # "we should have had an alert on pool exhaustion" is as often about a missing
+                # piece of the system as about a decision: the classifier decides.
+                prior, strong = 0.6, False
         elif owned and not passive:
             if is_could:
                 continue
@@ -754,6 +758,10 @@ def _judgement(sentence: Sentence, allowlist) -> list[BlameSignal]:
             continue
         if _negated(head) or _negated(token) or _in_quotes(sentence, token):
             continue
+        clause = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        window = sentence.block.text[max(sentence.sent.start_char, token.idx - 40): token.idx]
+        if (clause is not None and _negated(clause)) or _DENIAL.search(window):
+            continue  # "this is not about careless engineers", "rather than blaming sloppy work"
         strong = word in _STRONG_JUDGEMENT
         if not strong:
             # "lazy", "stupid", "lax", "dumb": only of a person or an act ("lazy deploy"), not a "lax policy".
