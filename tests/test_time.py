@@ -112,6 +112,11 @@ def test_detect_zone(text, zone, declared):
     assert (info.zone, info.declared) == (zone, declared)
 
 
+def test_iso_times_and_lower_case_words_are_read_right():
+    assert detect_zone(parse("# X\n\nDeployed at 2024-05-01T10:02:00Z.\n\n## Timeline\n- 10:02 a\n")).zone == "UTC"
+    assert detect_zone(parse("# X\n\n## Timeline (Smith et al.)\n- 10:02 a\n- 10:05 b\n")).zone is None
+
+
 def test_a_range_is_not_a_zone_offset():
     info = detect_zone(parse("# X\n\n## Timeline\n### 22:04-23:00 UTC: Network split\n- 22:05 Reports.\n"))
     assert info.zone == "UTC"

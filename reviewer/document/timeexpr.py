@@ -39,7 +39,8 @@ ZONE = (
 )
 _MERIDIEM = r"(?P<mer>[ap]\.?\s?m\.?)(?![a-z])"
 _CLOCK = re.compile(
-    r"(?<![\d:.\w])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.h])(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d+)?)?"
+    # Not inside a number or after "+" (an offset, "+02:00"); but "2024-05-01T10:02:00Z" holds one.
+    r"(?:(?<![\d:.\w+])|(?<=\dT))(?P<h>[01]?\d|2[0-3])(?P<sep>[:.h])(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d+)?)?"
     r"(?![\d])(?:\s?" + _MERIDIEM + r")?(?:\s?(?P<tz>" + ZONE + r")(?![A-Za-z]))?",
     re.I,
 )

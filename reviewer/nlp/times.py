@@ -364,13 +364,23 @@ _FAMILIES = [{"PST", "PDT", "PT"}, {"EST", "EDT", "ET"}, {"CST", "CDT", "CT"}, {
              {"AEST", "AEDT"}, {"NZST", "NZDT"}, {"AKST", "AKDT"}, {"UTC", "GMT", "Z"}]
 
 
+def plausible_zone(written: str) -> bool:
+    """Abbreviations count when written in capitals ("ET", "IST"), so that "et al." or "ist"
+    are not zones; "utc" and "gmt" are clear enough in any case, and names and offsets too."""
+    text = written.strip()
+    if re.fullmatch(r"[A-Za-z]{1,5}", text) and text.upper() not in ("UTC", "GMT"):
+        return text.isupper()
+    return True
+
+
 def canonical_zone(written: str) -> str:
     """ "utc" → "UTC", "Pacific Time" → "PT", "UTC+2" → "UTC+2"; other names as written."""
     text = " ".join(written.split())
     for pattern, abbreviation in _ZONE_LONG.items():
         if re.fullmatch(pattern, text, re.I):
             return abbreviation if not re.fullmatch(r"eastern|pacific", text, re.I) else text.title()
-    return text.upper().replace(" ", "")
+    upper = text.upper().replace(" ", "")
+    return "UTC" if upper in ("Z", "UTC+0", "UTC+00:00", "UTC-0", "GMT+0") else upper
 
 
 def _offset(zone: str) -> timedelta | None:
@@ -424,7 +434,7 @@ def _zoned_clocks(doc: Postmortem) -> list[tuple[str, Span, ProseBlock]]:
         if block.quoted:
             continue
         for clock in find_clocks(block.text, allow_dot=False):
-            zone = clock.tz
+            zone = clock.tz if clock.tz and plausible_zone(clock.tz) else None
             end = clock.span.end
             if not zone:
                 m = long_after.match(block.text, clock.span.end)
@@ -460,10 +470,10 @@ def detect_zone(doc: Postmortem) -> ZoneInfo:
         for block in doc.blocks:
             if block.quoted:
                 continue
-            m = _DECLARATION.search(block.text)
+            m = next((d for d in _DECLARATION.finditer(block.text) if plausible_zone(d.group("zone"))), None)
             section = doc.sections[block.section] if block.section < len(doc.sections) else None
             if m is None and block.kind == BlockKind.HEADING and section is not None and section.kind == SectionKind.TIMELINE:
-                m = _ZONE_ALONE.search(block.text)
+                m = next((z for z in _ZONE_ALONE.finditer(block.text) if plausible_zone(z.group("zone"))), None)
             if m is not None:
                 zone = canonical_zone(m.group("zone"))
                 declared = "heading" if block.kind == BlockKind.HEADING else "statement"
@@ -473,7 +483,7 @@ def detect_zone(doc: Postmortem) -> ZoneInfo:
         for table in doc.tables:
             for name in table.header:
                 if re.search(r"\b(time|when|timestamp|date)", name, re.I) or re.fullmatch(r"\W*" + _ANY_ZONE + r"\W*", name, re.I):
-                    m = _ZONE_ALONE.search(name)
+                    m = next((z for z in _ZONE_ALONE.finditer(name) if plausible_zone(z.group("zone"))), None)
                     if m:
                         zone, declared, where = canonical_zone(m.group("zone")), "column", table.span
                         break
