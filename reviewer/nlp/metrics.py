@@ -564,18 +564,26 @@ _CAUSE_UNKNOWN = re.compile(r"\b(?:unknown|not\s+(?:yet\s+)?(?:known|identified|
                             r"investigat\w*\s+(?:work\s+)?into|still\s+investigat\w*|to\s+be\s+determined|unclear)\b", re.I)
 
 
+_CAUSE_SOUGHT = re.compile(r"\b(?:solve|fix|address|find|identify|investigat\w*|understand|determine|know|"
+                           r"look\w*\s+(?:for|into))\w*\s+(?:(?:the|a|its|their|our)\s+)?$", re.I)
+
+
 def has_root_cause(doc: Postmortem) -> bool:
     """A root-cause section with text, or a causal statement in the author's prose."""
     for section in doc.sections_of(SectionKind.ROOT_CAUSE) + doc.sections_of(SectionKind.TRIGGER):
         if any(b.text.strip() for b in doc.blocks_in(section) if b.kind.value != "heading"):
             return True
     for block in doc.blocks:
-        if block.quoted or _section_kind(doc, block) in (SectionKind.ACTION_ITEMS, SectionKind.TIMELINE):
+        if block.quoted or _section_kind(doc, block) == SectionKind.ACTION_ITEMS:
             continue
         for m in _CAUSE_SENTENCE.finditer(block.text):
             # "the root cause is still under investigation" states that there is none yet.
-            if not _CAUSE_UNKNOWN.search(block.text[max(0, m.start() - 40) : m.end() + 80]):
-                return True
+            if _CAUSE_UNKNOWN.search(block.text[max(0, m.start() - 40) : m.end() + 80]):
+                continue
+            states = re.match(r"[\w\s-]{0,40}?\b(?:was|is|were|are)\b", block.text[m.end() : m.end() + 60])
+            if _CAUSE_SOUGHT.search(block.text[max(0, m.start() - 40) : m.start()]) and not states:
+                continue  # "did not solve the root cause", "fix the underlying cause": named, not stated
+            return True
     return False
 
 
