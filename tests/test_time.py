@@ -92,6 +92,14 @@ def test_vague_time_finding_suggests_the_documents_own_format(review_text):
     assert "14:02 UTC" in finding.message
 
 
+def test_vague_time_kinds_can_be_ignored_by_config(review_text):
+    text = "# Outage\n\nThe cache was flushed at 11 by the on-call, later that day.\n" + TIMELINE
+    everything = review_text(text, select=["PM301"])
+    relaxed = review_text(text, select=["PM301"], rules={"PM301": {"ignore_kinds": ["hour-only"]}})
+    assert sorted(f.data["kind"] for f in everything.findings) == ["hour-only", "relative"]
+    assert [f.data["kind"] for f in relaxed.findings] == ["relative"]
+
+
 def test_timeline_format_follows_twelve_hour_rows():
     doc = parse("# Outage\n\n## Timeline\n- 4:19 pm PST Alert fired.\n- 4:40 pm PST Rolled back.\n")
     fmt = timeline_format(doc)

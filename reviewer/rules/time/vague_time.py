@@ -22,7 +22,8 @@ def shared_vague_times(ctx):
           "relative times with no anchor (\"later that day\", \"shortly after\", \"a few minutes later\"), "
           "\"yesterday\", hour-only times (\"at 11\"), \"at some point\" and unknown times (\"2X:XX\"). Durations "
           "(\"for 42 minutes\"), hedged clock times (\"~9:43\"), dates, action items and quoted material are left "
-          "alone. The message suggests the time format the document's own timeline uses."),
+          "alone. The message suggests the time format the document's own timeline uses. Option `ignore_kinds` "
+          "skips kinds a team accepts: `approximate`, `hour-only`, `part-of-day`, `relative`, `unknown`."),
     why=("A timeline is the first place a reader's eyes go. \"Around 11\" cannot be ordered against other events, "
          "compared with graphs and logs, or used to compute time to detect and to resolve."),
     example="`Later that afternoon the on-call rolled back the deploy.`",
@@ -34,9 +35,11 @@ def shared_vague_times(ctx):
     should_pass=["# Outage\n\nAt 11:14 UTC the API started returning errors for 42 minutes." + _TIMELINE,
                  "# Outage\n\n> Around 11 someone said it was slow (chat log).\n" + _TIMELINE],
     needs_nlp=True,
+    options={"ignore_kinds": []},
 )
 def vague_time(ctx):
-    found = shared_vague_times(ctx)
+    ignored = {str(k).strip().lower() for k in ctx.options.get("ignore_kinds") or []}
+    found = [v for v in shared_vague_times(ctx) if v.kind not in ignored]
     if not found:
         return
     zone = detect_zone(ctx.doc).zone
