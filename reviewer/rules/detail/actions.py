@@ -68,8 +68,12 @@ def action_item_incomplete(ctx):
         if not missing:
             continue
         listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        # The item's first line, without a trailing HTML comment.
         end = ctx.doc.text.find("\n", item.span.start, item.span.end)
-        yield Hit(item.span.start, end if end > 0 else item.span.end, f"Action item has no {listed}: add {'it' if len(missing) == 1 else 'them'}, e.g. "
+        end = end if end > 0 else item.span.end
+        comment = ctx.doc.text.find("<!--", item.span.start, end)
+        end = ctx.doc.text[item.span.start : comment].rstrip().__len__() + item.span.start if comment > 0 else end
+        yield Hit(item.span.start, end, f"Action item has no {listed}: add {'it' if len(missing) == 1 else 'them'}, e.g. "
                   f"\"(owner: @ana, OPS-123, due 2026-02-01)\".",
                   severity=None if item.owner is None else Severity.SUGGESTION, data={"missing": missing})
 
