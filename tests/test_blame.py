@@ -34,6 +34,11 @@ def codes(review) -> list[str]:
     ("This change should have been tested in staging.", "PM203"),
     ("If Alice had tested the migration, this would not have happened.", "PM203"),
     ("Had the on-call read the runbook, recovery would have taken minutes.", "PM203"),
+    ("The engineers should have known better than to deploy on a Friday.", "PM203"),
+    ("A mistake by the on-call engineer took down the cluster.", "PM201"),
+    ("The outage was a mistake on my part.", "PM201"),
+    ("This was a human error.", "PM202"),
+    ("Mary's carelessness with the credentials led to the breach.", "PM204"),
     ("The DBA was careless with the backups.", "PM204"),
     ("It was a sloppy change that nobody reviewed properly.", "PM204"),
 ])
@@ -70,6 +75,18 @@ def test_blameful_sentences_are_flagged(review_text, sentence, code):
     "Expiry of an old root CA broke outbound webhooks.",
     "It could just be a flaky test.",
     "The errors started just before 10:00 UTC, right after the just-released version.",
+    "We obviously wanted to restore service before investigating further.",
+    "Simply put, the cache had no upper bound.",
+    "I clearly remember the alert firing twice.",
+    "If the on-call had been paged, they would have responded within minutes.",
+    "Engineers should have been paged at the first error.",
+    "If we had known about the limit, we would not have scaled up.",
+    "We skipped the 1.4 release and went straight to 1.5.",
+    "We broke the deadlock by restarting the leader.",
+    "The etcd member failed to rejoin the cluster.",
+    "This is not about careless engineers; the tool made the wrong action easy.",
+    "The primary cause was a bug in the retry logic, not human error.",
+    "Make sure the on-call engineer checks the dashboard.",  # not in an action item
 ])
 def test_neutral_sentences_are_not_flagged(review_text, sentence):
     review = review_text(doc(sentence), select=[BLAME])

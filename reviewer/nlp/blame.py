@@ -815,11 +815,18 @@ def _minimiser(sentence: Sentence, allowlist) -> list[BlameSignal]:
         # "could just be" is a possibility, not hindsight.
         modal = any(c.dep_ == "aux" and c.lower_ in _HINDSIGHT_MODALS for h in chain for c in h.children)
         modal = modal or head.lemma_.lower() in ("need", "have") and any(c.dep_ == "xcomp" for c in head.children)
-        modal = modal or any(h.lower_ in ("ought", "had") and h.dep_ in ("ROOT", "aux") for h in chain)
+        modal = modal or any(h.lower_ == "ought" for h in chain) or any(
+            h.lower_ == "had" and any(c.dep_ == "xcomp" for c in h.children) for h in chain)  # "only had to"
         hindsight = modal or _modal_perfect(head) is not None
         person = any(person_strength(s, allowlist) == 1.0 for s in _subjects(head))
+        if lower == "simply" and head.lower_ == "put" or (nxt is not None and nxt.lower_ == "put"):
+            continue  # "simply put"
         if lower in ("obviously", "clearly"):
-            if not (hindsight or person) or _negated(head):
+            # Said of a person only next to a fault: "he clearly didn't read the runbook",
+            # not "we obviously wanted to restore service first", "I clearly remember".
+            at_fault = _negated(head) or _lemma(head) in lex.FAULT_VERBS or any(
+                t.lemma_.lower() in lex.ERROR_NOUNS for t in sentence.sent)
+            if not (hindsight or (person and at_fault)):
                 continue
         elif not hindsight:
             continue
