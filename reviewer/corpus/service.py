@@ -17,7 +17,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -648,4 +648,4 @@ def _read_file(path: Path) -> Iterator[IncidentRecord | BadRecordEntry]:
         yield BadRecordEntry(id=None, source=str(path), reason=str(exc))
 
 
-__all__ = ["BadRecordEntry", "Corpus", "CorpusError", "SearchWeights", "read_paths", "replace"]
+__all__ = ["BadRecordEntry", "Corpus", "CorpusError", "SearchWeights", "read_paths"]

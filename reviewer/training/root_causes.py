@@ -13,8 +13,6 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from reviewer.corpus.types import ROOT_CAUSE_CATEGORIES
 from reviewer.resources import data_dir, models_dir
 
