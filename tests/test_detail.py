@@ -165,3 +165,10 @@ def test_metrics_and_detail_rules_never_fail(review_text):
         assert not [f for f in review.findings if f.code == "PM002"], [f.message for f in review.findings]
 
     check()
+
+
+def test_vague_notification(review_text):
+    flagged = review_text("# X\n\n## Response\nCustomers were notified.\n", select=["PM503"])
+    assert [f.code for f in flagged.findings] == ["PM503"]
+    precise = review_text("# X\n\n## Response\nCustomers were notified by e-mail at 12:30 UTC.\n", select=["PM503"])
+    assert precise.findings == []

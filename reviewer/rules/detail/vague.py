@@ -23,6 +23,9 @@ _COMMS = re.compile(
     r"\b(?:(?:public|internal|external|customer|the|some|an?)\s+)?(?:comms|communications?|updates?|notifications?|"
     r"announcements?|messages?|notices?)\s+(?:went|were|was|got|had\s+been|have\s+been)\s+(?:out|sent(?:\s+out)?|"
     r"posted|published|issued)\b", re.I)
+_TOLD = re.compile(
+    r"\b(?:customers|users|clients|merchants|stakeholders|partners|everyone|people|the\s+public)\s+(?:were|was|got|have\s+been|"
+    r"had\s+been)\s+(?:notified|informed|told|updated|alerted|contacted|made\s+aware)\b", re.I)
 _FIXED = re.compile(
     r"\b(?:the|this|that)\s+(?:issue|problem|incident|bug|outage|error|situation)\s+(?:was|were|got|has\s+been|"
     r"had\s+been)\s+(?:fixed|resolved|addressed|handled|sorted(?:\s+out)?|taken\s+care\s+of|dealt\s+with|"
@@ -36,6 +39,8 @@ _WE_FIXED = re.compile(r"\b(?:we|the\s+team|engineers?|someone)\s+(?:fixed|resol
 _VAGUE_EVENTS = [
     (_COMMS, "which channel (status page, email, Slack #channel), who posted it and at what time",
      "We posted the first update on the public status page at 11:32 UTC."),
+    (_TOLD, "how they were told (status page, email, in-app banner), by whom and at what time",
+     "We e-mailed the 1,240 affected customers at 12:30 UTC and posted on the status page at 10:21 UTC."),
     (_FIXED, "what was done, by whom, and when", "The on-call rolled back release 4.2.1 at 10:44 UTC; errors stopped at 10:46."),
     (_CHANGES, "which changes, where (link the pull request or ticket), and when",
      "We raised the pool size from 20 to 80 (PR #1234) at 10:40 UTC."),
@@ -51,6 +56,7 @@ _DETAIL = re.compile(r"(?:status\s*page|statuspage|twitter|tweet|e-?mail|slack|#
     code="PM503", name="vague-event", dimension=Dimension.DETAIL, severity=Severity.WARNING,
     summary="An event with no actor, channel or time: \"comms went out\", \"the issue was fixed\".",
     what="Finds statements of events that leave out who did it, how and when: communications that \"went out\", "
+         "customers who \"were notified\", "
          "an issue that \"was fixed\" or \"resolved\", \"some changes were made\", \"we fixed it\". A sentence "
          "that carries a clock time or the detail (a channel, a link, a ticket, \"by reverting …\") passes. "
          "Lessons and action items are not read.",
