@@ -282,3 +282,15 @@ def test_not_similar_feedback_for_a_draft_key_hides_that_incident_for_that_draft
     corpus.feedback("draft:abc", "inc-a1")
     assert "inc-a1" not in {m.incident.id for m in corpus.similar(text, k=5, draft_key="draft:abc")}
     assert "inc-a1" in {m.incident.id for m in corpus.similar(text, k=3, draft_key="draft:other")}
+
+
+def test_without_the_classifier_model_the_corpus_still_imports_and_searches(tmp_path):
+    from reviewer.corpus.categories import SkopsCategoryClassifier
+
+    corpus = Corpus.open("sqlite://", embedder=HashingEmbedder(),
+                         classifier=SkopsCategoryClassifier(tmp_path / "missing.skops"))
+    report = corpus.import_records([IncidentRecord(id="n1", text="The disk filled up on the queue broker."),
+                                    IncidentRecord(id="n2", text=INCIDENTS["inc-a1"])])
+    assert sorted(report.imported) == ["n1", "n2"]
+    assert corpus.get("n1").category is None and corpus.get("n2").category == "expiry"  # given in front matter
+    assert [m.incident.id for m in corpus.similar("disk full on the broker", k=1)] == ["n1"]

@@ -169,6 +169,8 @@ def extract(record: IncidentRecord) -> tuple[Incident, str]:
         "started": started, "detected": detected, "mitigated": mitigated, "resolved": resolved,
     }
     given = record.root_cause_category
+    if given is None and meta.extra.get("root_cause_category") in ROOT_CAUSE_CATEGORIES:
+        given = meta.extra["root_cause_category"]  # written in the document's front matter
     return Incident(
         id=record.id, title=title.strip(), date=day, severity=severity,
         severity_level=severity_level(severity) if record.severity else meta.severity_level,

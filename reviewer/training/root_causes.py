@@ -89,8 +89,9 @@ incidents by it (`pmreview causes`) and fuses a category-match ranking into `pmr
 
 ## Data
 
-`data/training/root_causes.jsonl`: {examples} one-paragraph incident summaries written for this
-project, in our own words, about 30 per category. None come from `../shared/eval`.
+`data/training/root_causes*.jsonl`: {examples} one-paragraph incident summaries written for this
+project, in our own words, 30–40 per category (`root_causes_more.jsonl` adds terser, news-like
+ones). None come from `../shared/eval`.
 
 | category | examples | cross-validated F1 |
 |---|---|---|
