@@ -10,7 +10,7 @@ Stable interface (other checks, e.g. the metrics rules, compare stated durations
 `derive_durations(doc, analysis=None) -> Durations`, a pydantic model with
 - `impact_start`, `detected`, `mitigated`, `resolved`, `first_internal_comm`,
   `first_customer_comm`: each an `IncidentTime | None` with `at` (naive datetime; for rows
-  with no date written, day 2000-01-01 plus any midnight roll-overs), `source` ("metadata" or
+  with no date written, day 2000-01-01 plus any midnight roll-overs, and `date_known` false), `source` ("metadata" or
   "timeline"), `text` (the row's event or the metadata value), `start`/`end` (where it is
   written) and `row` (index into `doc.timeline`, or None);
 - `time_to_detect` (impact start → detected; None when the first row known is the detection
@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 
 
 class IncidentTime(BaseModel):
-    at: datetime
+    at: datetime  # naive; when `date_known` is false the date part is a placeholder (2000-01-01 + roll-overs)
+    date_known: bool = True
     source: str  # "metadata" | "timeline"
     text: str
     start: int | None = None
@@ -110,7 +111,8 @@ _CUSTOMER_PHRASES = re.compile(r"\b(status ?page|status\.\w+|status (note|messag
                                r"communicat)", re.I)
 _STATUS_PAGE = re.compile(r"\b(status ?page|status\.[\w.]+|statuspage|status (update|note|post|message))", re.I)
 _IMPACT_PHRASES = re.compile(r"\b(outage|degrad|fail(s|ed|ing|ure)?\b|errors?\b|down\b|unavailable|broke|crash|"
-                             r"drops?\b|dropped|spik|start(s|ed)? (failing|degrading|erroring|returning)|oom|out of memory|"
+                             r"drops?\b|dropped|spik|start(s|ed)? (failing|degrading|erroring|returning|growing|climbing|rising|timing out)|"
+                             r"oom|out of memory|backing up|"
                              r"timeouts?|unresponsive|impact|affected|latency)", re.I)
 _TRIGGER_PHRASES = re.compile(r"\b(deploy|merged?|rolled out|roll-?out|config(uration)? change|upgrade|bump|released?|"
                               r"migration|pushed)", re.I)
@@ -204,8 +206,8 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
 
     def row_time(row) -> IncidentTime:
         entry = row.entry
-        return IncidentTime(at=row.at, source="timeline", text=entry.event[:200], start=entry.span.start,
-                            end=entry.span.end, row=row.index)
+        return IncidentTime(at=row.at, date_known=row.day_known, source="timeline", text=entry.event[:200],
+                            start=entry.span.start, end=entry.span.end, row=row.index)
 
     # Rows in time order: a "Key events" summary above the detailed timeline is read with it.
     ordered = sorted(rows, key=lambda r: (r.at, r.index))
@@ -225,8 +227,12 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
         # The first row that reports impact or its trigger; else the first row of all.
         # The first row that reports impact; else the trigger (a deploy, a config change); else the first row.
         first_detection = first("detection")
-        before = [r for r in ordered if first_detection is None or r.at <= first_detection.at]
+        # The earliest impact row before detection; else the detection row when it reports impact
+        # ("403s reported by users"); else the trigger before it (a deploy, a config change); else row one.
+        before = [r for r in ordered if first_detection is None or r.at < first_detection.at]
+        detection_row = next((r for r in ordered if first_detection is not None and r.index == first_detection.row), None)
         candidate = next((r for r in before if "impact" in kinds[r.index]), None) \
+            or (detection_row if detection_row is not None and "impact" in kinds[detection_row.index] else None) \
             or next((r for r in before if _TRIGGER_PHRASES.search(r.entry.event)), None) \
             or ordered[0]
         result.impact_start = row_time(candidate)
