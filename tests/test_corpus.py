@@ -294,3 +294,18 @@ def test_without_the_classifier_model_the_corpus_still_imports_and_searches(tmp_
     assert sorted(report.imported) == ["n1", "n2"]
     assert corpus.get("n1").category is None and corpus.get("n2").category == "expiry"  # given in front matter
     assert [m.incident.id for m in corpus.similar("disk full on the broker", k=1)] == ["n1"]
+
+
+@pytest.mark.eval
+def test_real_postmortems_import_with_their_sections_read(eval_dir):
+    """The real third-party postmortems (read at test time, never copied): none is skipped, each gets text to embed."""
+    corpus = open_corpus()
+    folder = eval_dir / "fulltext"
+    files = sorted(folder.glob("*.md"))
+    report = corpus.import_paths(files)
+    assert not report.skipped, report.skipped
+    assert len(report.imported) == len(files)
+    incidents = corpus.store.all_incidents()
+    assert all(i.summary or i.root_cause for i in incidents)
+    assert sum(1 for i in incidents if i.root_cause) >= 5  # the documents with a root-cause / cause section
+    assert all(corpus.similar(incident_id=i.id, k=3) for i in incidents[:5])

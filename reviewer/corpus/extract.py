@@ -125,9 +125,11 @@ def _sections_text(doc: Postmortem, kinds: tuple[SectionKind, ...]) -> str:
 
 
 def _first_paragraph(doc: Postmortem) -> str:
-    for block in doc.blocks:
-        if block.kind == BlockKind.PARAGRAPH and len(block.text.split()) >= 6:
-            return _clean(block.text)
+    """The first real sentence-sized paragraph; else the first such list item or table cell."""
+    for kinds in ((BlockKind.PARAGRAPH,), (BlockKind.LIST_ITEM, BlockKind.TABLE_CELL)):
+        for block in doc.blocks:
+            if block.kind in kinds and not block.quoted and len(block.text.split()) >= 6:
+                return _clean(block.text)
     return ""
 
 
