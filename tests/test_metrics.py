@@ -175,3 +175,17 @@ def test_metadata_times_state_the_durations(review_text):
             "resolved: 2026-03-02T10:51:00Z\n---\n# X\n\n## Summary\nCheckout failed.\n")
     review = review_text(text, select=["PM402", "PM403", "PM404"])
     assert review.findings == []
+
+
+@pytest.mark.parametrize("text", [
+    "# X\n\n## Impact\n\n| Measure | Value |\n|---|---|\n| Customers affected | 1,240 |\n| Error rate | 12% |\n",
+    "# X\n\n| Field | Value |\n|---|---|\n| Failed requests | 3115 |\n",
+    "---\ncustomers_affected: 1240\n---\n# X\n",
+])
+def test_impact_numbers_in_tables_and_front_matter(analyzer, text):
+    assert _numbers(analyzer, text)
+
+
+def test_resource_tables_are_not_impact(analyzer):
+    text = "# X\n\n## Impact\n\n| Node | CPU | Memory |\n|---|---|---|\n| a | 95% | 80% |\n"
+    assert _numbers(analyzer, text) == []

@@ -390,6 +390,8 @@ def _impact_numbers(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
         kind = _section_kind(doc, block)
         if kind in skipped_kinds:
             continue
+        if block.table_row is not None and _CELL_NUMBER.match(block.text):
+            continue  # a bare number in a table: its header says what it counts (_impact_numbers_in_tables)
         text = sentence.text
         in_impact = kind == SectionKind.IMPACT
         cue = in_impact or bool(_IMPACT_CUE.search(text))
@@ -445,12 +447,54 @@ def _impact_numbers(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
             if _RESOURCE_WORDS.search(window):
                 continue
             add("count", token.idx, noun.idx + len(noun.text))
+    found.extend(_impact_numbers_in_tables(doc))
+    found.extend(_impact_numbers_in_front_matter(doc))
     found.sort(key=lambda n: n.start)
     unique: list[ImpactNumber] = []
     for n in found:
         if not unique or n.start >= unique[-1].end:
             unique.append(n)
     return unique
+
+
+_IMPACT_LABEL = re.compile(r"\b(?:users?|customers?|clients?|requests?|errors?|visitors?|accounts?|orders?|tickets?|"
+                           r"transactions?|payments?|sessions?|merchants?|subscribers?|affected|impacted|failed|failures?|"
+                           r"lost|refunds?|revenue|cost|error\s+rate|success\s+rate|availability)\b", re.I)
+_CELL_NUMBER = re.compile(r"^\s*[~≈]?\s*(?:[$€£¥]\s?)?\d[\d,.]*\s*(?:%|k|m|bn)?(?:\s*\(.*\))?\s*$", re.I)
+
+
+def _impact_numbers_in_tables(doc: Postmortem) -> list[ImpactNumber]:
+    """ "| Customers affected | 1,240 |": a number whose column header or row label names what was affected."""
+    found = []
+    for table in doc.tables:
+        section = doc.sections[table.section] if 0 <= table.section < len(doc.sections) else None
+        if section is not None and section.kind in (SectionKind.TIMELINE, SectionKind.ACTION_ITEMS):
+            continue
+        for row in table.rows:
+            row_label = row[0][0] if row else ""
+            for index, (cell, span) in enumerate(row):
+                if index == 0 or not _CELL_NUMBER.match(cell):
+                    continue
+                header = table.header[index] if index < len(table.header) else ""
+                label = f"{header} {row_label}"
+                if _IMPACT_LABEL.search(label) and not _RESOURCE_WORDS.search(label):
+                    found.append(ImpactNumber(f"{row_label}: {cell}".strip(": "), "count", span.start, span.end))
+    return found
+
+
+def _impact_numbers_in_front_matter(doc: Postmortem) -> list[ImpactNumber]:
+    """ `customers_affected: 1240` in the front matter."""
+    if not doc.front_matter:
+        return []
+    at = doc.front_matter_span or Span(0, 0)
+    found = []
+    for key, value in doc.front_matter.items():
+        label = str(key).replace("_", " ")
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            continue
+        if _CELL_NUMBER.match(str(value)) and _IMPACT_LABEL.search(label) and not _RESOURCE_WORDS.search(label):
+            found.append(ImpactNumber(f"{key}: {value}", "count", at.start, at.end))
+    return found
 
 
 # --- unquantified impact claims ------------------------------------------------------------
