@@ -57,8 +57,11 @@ _KIND_NAMES = {"impact": ("impact duration", "impact_duration"), "detect": ("tim
     summary="A duration stated in the text disagrees with the timeline's own times.",
     what="Compares each stated figure (impact duration, time to detect, mitigate, resolve) with the same figure "
          "derived from the timeline and metadata times, and reports a difference larger than "
-         "`tolerance_minutes` and `tolerance_ratio` of the derived value. Only times the timeline pins down are "
-         "compared: an impact start that the timeline marks as impact (or the metadata gives).",
+         "both `tolerance_minutes` and `tolerance_ratio` of the derived value. Only the first figure of each kind is "
+         "compared (the one the metrics fact reports), and only when the impact start is pinned down (a metadata "
+         "`started`, or a timeline row that reports impact). A figure that matches a clock-time window written "
+         "next to it (\"for 9 minutes (13:03–13:12)\") describes that window and is left alone, as is a time to "
+         "detect stated in prose (\"went unnoticed for two weeks\"), which counts from a latent cause.",
     why="Two different figures for one incident make both untrustworthy, and the wrong one ends up in the "
         "quarterly report.",
     example="`The outage lasted 30 minutes.` with a timeline from 10:02 (errors start) to 11:15 (resolved).",
