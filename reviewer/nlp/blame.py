@@ -188,7 +188,10 @@ def _in_quotes(sentence: Sentence, token) -> bool:
     before = text[: token.idx]
     straight = before.count('"')
     curly_open, curly_close = before.count("\u201c"), before.count("\u201d")
-    return straight % 2 == 1 or curly_open > curly_close
+    single_open, single_close = before.count("\u2018"), before.count("\u2019")
+    # A closing single curly quote is also the apostrophe ("didn’t"): only an opening one
+    # with no closing one after it in the words between counts.
+    return straight % 2 == 1 or curly_open > curly_close or (single_open > 0 and single_open > single_close)
 
 
 _CHAT_LINE = re.compile(
@@ -655,7 +658,9 @@ def _counterfactual(sentence: Sentence, allowlist) -> list[BlameSignal]:
             if is_could:
                 continue
             prior, strong, why = 0.75, True, "a decision the team made"
-        elif passive and lemma in lex.HUMAN_CHECK_VERBS and subject is not None and not is_could:
+        elif passive and lemma in lex.HUMAN_CHECK_VERBS and subject is not None and not is_could and not any(
+                person_strength(a, allowlist) == 0.0 for a in _by_agents(verb)):
+            # ("This should have been caught by the integration tests" names a system: not reported.)
             # "This should have been caught in review": the reviewers are the implied agents.
             prior, strong, why = 0.7, True, "what reviewers or responders should have done"
         elif strength == 0.5 and not is_could:

@@ -132,5 +132,5 @@ HUMAN_CHECK_VERBS = frozenset({"catch", "spot", "notice", "review", "test", "che
                                "communicate", "flag", "question", "raise", "discuss", "consider", "validate",
                                "approve", "reject", "block", "roll", "revert", "stage", "announce", "coordinate",
                                "do", "handle", "think", "plan", "read", "inspect", "audit", "double-check",
-                               "follow", "ask", "document", "prevent", "find", "detect", "see", "report",
-                               "investigate", "monitor", "realize", "realise", "recognize", "identify"})
+                               "follow", "ask", "document", "see", "report",
+                               "investigate", "realize", "realise", "recognize", "identify"})
