@@ -33,6 +33,7 @@ def _vague(analyzer, sentence: str) -> list[str]:
     ("A few minutes later the alert cleared.", "A few minutes later"),
     ("By mid-afternoon the queue had drained.", "By mid-afternoon"),
     ("At around the same time the cache emptied.", "At around the same time"),
+    ("Earlier today the cache was flushed.", "Earlier today"),
 ])
 def test_vague_times_are_found_with_their_exact_words(analyzer, sentence, expected):
     assert expected in _vague(analyzer, sentence)

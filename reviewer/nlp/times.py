@@ -70,7 +70,7 @@ _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                r"|(?:before|by|at|around)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:business\s+)?day|eod|cob)"
                                r"|first\s+thing\s+in\s+the\s+morning)\b", re.I)),
     ("relative", re.compile(r"\b(?:later|earlier)\s+(?:that|this|the\s+same|in\s+the|on\s+the)\s+(?:day|night|morning|afternoon|evening"
-                            r"|week|month)\b", re.I)),
+                            r"|week|month)\b|\bearlier\s+(?:today|on)\b", re.I)),
     ("relative", re.compile(r"\blater\s+on\b(?:\s+" + _DATE_WORDS + r")?", re.I)),
     ("relative", re.compile(r"\b(?:(?:at\s+)?(?:around|about|roughly)\s+the\s+same\s+time|moments?\s+(?:later|after(?:wards)?))\b",
                             re.I)),
