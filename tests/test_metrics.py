@@ -189,3 +189,8 @@ def test_impact_numbers_in_tables_and_front_matter(analyzer, text):
 def test_resource_tables_are_not_impact(analyzer):
     text = "# X\n\n## Impact\n\n| Node | CPU | Memory |\n|---|---|---|\n| a | 95% | 80% |\n"
     assert _numbers(analyzer, text) == []
+
+
+def test_loss_for_a_bit_over_an_hour():
+    text = "# X\n\n- Slow detection caused complete loss of online bookings for a bit over 1 hour.\n"
+    assert _durations(text) == {("impact", 60)}

@@ -50,7 +50,8 @@ _UNIT = (r"(?:(?<=\d)(?:d|h|m|s|hrs?|mins?|secs?)(?![A-Za-z])"
 _PART = _NUM + r"\s?" + _UNIT
 DURATION = r"(?:" + _PART + r"(?:\s*(?:,\s*|and\s+|&\s*)?" + _PART + r")*)"
 _DURATION_PART = re.compile(r"(?P<n>" + _NUM + r")\s?(?P<u>" + _UNIT + r")", re.I)
-_HEDGE = r"(?:(?:about|around|approximately|approx\.?|roughly|nearly|almost|over|just over|just under|~|some|a total of|exactly)\s*)?"
+_HEDGE = (r"(?:(?:about|around|approximately|approx\.?|roughly|nearly|almost|over|just over|just under|~|some|a total of|"
+          r"exactly|an?\s+(?:bit|little)\s+(?:over|under)|slightly\s+(?:over|under))\s*)?")
 
 # (kind, pattern with a group "d" for the duration). Kinds: impact, detect, resolve, mitigate.
 _LABELS = [
@@ -65,7 +66,7 @@ _LABEL_PATTERNS = [(kind, re.compile(r"(?<![\w-])" + label + r"\s*(?:\(\w+\))?\s
 
 _STATE = (r"(?:unavailable|down|offline|unusable|unreachable|inaccessible|degraded|broken|failing|failed|impacted"
           r"|affected|disrupted|errors|timeouts|timing\s+out|cut\s+off|stalled|stuck|hung|blocked|rejected|refused|"
-          r"lost|delayed|slow|interrupted|unable\s+to\s+\w+|could\s*n[o']t\s+\w+|not\s+(?:available|working|accessible))")
+          r"lost|(?:complete\s+|partial\s+|total\s+)?loss\s+of\s+\w+(?:\s+\w+)?|delayed|slow|interrupted|unable\s+to\s+\w+|could\s*n[o']t\s+\w+|not\s+(?:available|working|accessible))")
 _PROSE_PATTERNS = [
     ("impact", re.compile(r"\b(?:lasted|lasting|persisted|continued)\s+(?:for\s+)?" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("impact", re.compile(r"\b" + _STATE + r"\b[^.;:\n]{0,60}?\bfor\s+" + _HEDGE + r"(?P<d>" + DURATION + r")(?!\s+(?:before|after|ago))", re.I)),

@@ -84,7 +84,8 @@ _VAGUE_OPENINGS: list[tuple[re.Pattern[str], str, Severity]] = [
      "an investigation has no end: say what question it answers and what decision follows, e.g. \"Decide whether "
      "to <change> (findings in OPS-123, by 2026-02-01)\", or name the change itself",
      Severity.SUGGESTION),
-    (re.compile(r"(?:consider|think\s+about|discuss|talk\s+about|evaluate\s+whether)\b", re.I),
+    (re.compile(r"(?:consider|think\s+about|discuss|talk\s+about|evaluate\s+whether|reflect\s+(?:on|if|whether|about))\b",
+                re.I),
      "make it a decision with an owner and a date, e.g. \"Decide whether to <change> by 2026-02-01\", or name the "
      "change", Severity.SUGGESTION),
     (re.compile(r"(?:be\s+(?:more\s+)?(?:careful|vigilant|cautious|diligent|mindful|aware)|pay\s+(?:more\s+)?attention|"
