@@ -349,7 +349,7 @@ _ZONE_LONG = {
     r"india(?:n)?\s+standard\s+time": "IST",
     r"japan\s+standard\s+time": "JST",
 }
-_ZONE_LONG_RE = "|".join(_ZONE_LONG)
+_ZONE_LONG_RE = "|".join(_ZONE_LONG) + r"|(?:America|Europe|Asia|Australia|Africa|Pacific|Atlantic|Indian|US)/[A-Za-z_]+(?:/[A-Za-z_]+)?"
 _ANY_ZONE = r"(?:" + ZONE + r"|" + _ZONE_LONG_RE + r")"
 # Zones by name or as UTC±N: a bare "-23:00" in "22:04-23:00 UTC" is the end of a range.
 _NAMED_ZONE = r"(?:" + ZONE.replace(r"[+-]\d{2}:?\d{2}|", "") + r"|" + _ZONE_LONG_RE + r")"
@@ -376,6 +376,8 @@ def plausible_zone(written: str) -> bool:
 def canonical_zone(written: str) -> str:
     """ "utc" → "UTC", "Pacific Time" → "PT", "UTC+2" → "UTC+2"; other names as written."""
     text = " ".join(written.split())
+    if "/" in text:
+        return text  # an IANA name, "Europe/Berlin", as written
     for pattern, abbreviation in _ZONE_LONG.items():
         if re.fullmatch(pattern, text, re.I):
             return abbreviation if not re.fullmatch(r"eastern|pacific", text, re.I) else text.title()
@@ -396,7 +398,23 @@ def same_zone(a: str, b: str) -> bool:
     if a == b or any(a in f and b in f for f in _FAMILIES):
         return True
     oa, ob = _offset(a), _offset(b)
+    if "/" in a or "/" in b:
+        # "Europe/Berlin" is CET in winter and CEST in summer: the same zone as either.
+        sa, sb = _iana_offsets(a) or ({oa} if oa is not None else set()), _iana_offsets(b) or ({ob} if ob is not None else set())
+        return bool(sa & sb)
     return oa is not None and oa == ob
+
+
+def _iana_offsets(name: str) -> set[timedelta]:
+    if "/" not in name:
+        return set()
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - an unknown or malformed name is just not comparable
+        return set()
+    return {zone.utcoffset(datetime(2024, 1, 15)), zone.utcoffset(datetime(2024, 7, 15))}
 
 
 @dataclass(slots=True)
