@@ -31,6 +31,8 @@ log = logging.getLogger("pmreview.api")
 
 T = TypeVar("T")
 
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 30.0
 WARM_UP_TEXT = "# Warm-up\n\n## Summary\n\nThe proxy restarted at 10:02 UTC after the certificate expired.\n"
 
 
@@ -62,7 +64,7 @@ class ServiceState:
         self.corpus_error: str | None = None
         self.started_at = time.time()
         self._thread: threading.Thread | None = None
-        self._closed = False
+        self._stopping = threading.Event()
         self.review_limiter = anyio.CapacityLimiter(settings.review_workers)
         self.metrics.track_corpus_size(lambda: self.corpus.count() if self.corpus_ready.is_set() and self.corpus else None)
 
@@ -77,11 +79,17 @@ class ServiceState:
     def _start_up(self) -> None:
         try:
             self._load_models()
-            self._open_corpus()
+            opened = self._open_corpus()
         finally:
             self.started.set()
             self.metrics.ready.set(1 if self.ready else 0)
-        if self.corpus_ready.is_set() and self.settings.seed_corpus and not self._closed:
+        # A store that is not there yet (a database still starting, another worker creating the
+        # tables of a new SQLite file) is tried again, with backoff, until it answers or we stop.
+        delay = RETRY_FIRST_SECONDS
+        while not opened and not self._stopping.wait(delay):
+            opened = self._open_corpus()
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
+        if opened and self.settings.seed_corpus and not self._stopping.is_set():
             self._seed()
         self.seeded.set()
 
@@ -101,7 +109,8 @@ class ServiceState:
         self.models_loaded.set()
         log.info("language models loaded", extra={"fields": {"seconds": round(time.perf_counter() - began, 2)}})
 
-    def _open_corpus(self) -> None:
+    def _open_corpus(self) -> bool:
+        """Open the store and load the embedding model; False (and `corpus_error` set) when that fails."""
         began = time.perf_counter()
         self._limit_torch_threads()
         try:
@@ -112,13 +121,16 @@ class ServiceState:
         except PmreviewError as exc:
             self.corpus_error = str(exc)
             log.error("the corpus is not available: %s", exc)
-            return
+            return False
         except Exception as exc:  # noqa: BLE001
             self.corpus_error = f"{type(exc).__name__}: {exc}"
             log.exception("the corpus is not available")
-            return
+            return False
+        self.corpus_error = None
         self.corpus_ready.set()
+        self.metrics.ready.set(1 if self.ready else 0)
         log.info("corpus ready", extra={"fields": {"seconds": round(time.perf_counter() - began, 2)}})
+        return True
 
     def _limit_torch_threads(self) -> None:
         # Measured in benchmarks/bench_api.py: on a busy 2-core machine, MiniLM with 2 intra-op threads
@@ -162,7 +174,7 @@ class ServiceState:
         return self.started.wait(timeout)
 
     def close(self) -> None:
-        self._closed = True
+        self._stopping.set()
         if self.corpus is not None:
             try:
                 self.corpus.close()

@@ -23,6 +23,7 @@ from api.app import create_app
 from api.caches import CachingEmbedder
 from api.settings import Settings
 from reviewer.corpus.embeddings import HashingEmbedder
+from reviewer.corpus.errors import CorpusError
 from reviewer.corpus.service import Corpus
 from reviewer.config import Config
 from reviewer.errors import ConfigError
@@ -164,6 +165,26 @@ def test_not_ready_while_the_corpus_is_loading(analyzer, tmp_path, doc):
         release.set()
         assert state.wait_started(60)
         assert client.get("/readyz").status_code == 200
+
+
+def test_a_store_that_fails_at_first_is_tried_again(analyzer, tmp_path):
+    attempts = []
+
+    def flaky_corpus() -> Corpus:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise CorpusError("the database is starting up")
+        return Corpus.open(f"sqlite:///{tmp_path / 'flaky.sqlite3'}", embedder=HashingEmbedder())
+
+    app = create_app(Settings(seed_corpus=False), analyzer=analyzer, corpus_factory=flaky_corpus)
+    with TestClient(app) as client:
+        state = app.state.service
+        assert state.wait_started(60)
+        if not state.corpus_ready.is_set():
+            body = client.get("/readyz").json()
+            assert body["ready"] is False and "starting up" in body["store"]["error"]
+        assert state.corpus_ready.wait(30)
+        assert client.get("/readyz").json()["ready"] is True and len(attempts) == 2
 
 
 def test_metrics_count_requests_by_route_template(client, doc):
