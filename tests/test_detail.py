@@ -172,3 +172,11 @@ def test_vague_notification(review_text):
     assert [f.code for f in flagged.findings] == ["PM503"]
     precise = review_text("# X\n\n## Response\nCustomers were notified by e-mail at 12:30 UTC.\n", select=["PM503"])
     assert precise.findings == []
+
+
+def test_thin_section_minimums_are_configurable(review_text):
+    text = "# X\n\n## Summary\nA config push set the pool size to zero and checkout failed for 42 minutes today.\n"
+    assert codes(review_text(text, select=["PM501"]), "PM501") == []
+    strict = review_text(text, select=["PM501"], rules={"PM501": {"min_words": {"summary": 40}}})
+    [finding] = codes(strict, "PM501")
+    assert finding.data["needed"] == 40
