@@ -175,7 +175,7 @@ def test_vague_notification(review_text):
 
 
 def test_thin_section_minimums_are_configurable(review_text):
-    text = "# X\n\n## Summary\nA config push set the pool size to zero and checkout failed for 42 minutes today.\n"
+    text = "# X\n\n## Summary\nA config push at 10:02 UTC set the payments pool size to zero, so checkout failed for 1,200 customers for 42 minutes until the rollback.\n"
     assert codes(review_text(text, select=["PM501"]), "PM501") == []
     strict = review_text(text, select=["PM501"], rules={"PM501": {"min_words": {"summary": 40}}})
     [finding] = codes(strict, "PM501")
