@@ -138,12 +138,12 @@ class Corpus:
             self._classifier = SkopsCategoryClassifier()
         return self._classifier
 
-    def _category_probabilities(self, texts: list[str]) -> np.ndarray | None:
+    def _category_probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray | None:
         classifier = self.classifier
         if classifier is None or not texts:
             return None
         try:
-            return classifier.probabilities(texts)
+            return classifier.probabilities(texts, vectors, self.embedder.name)
         except ModelUnavailable as exc:
             log.warning("root-cause categories unavailable: %s", exc)
             self._classifier_failed, self._classifier = True, None
@@ -287,15 +287,19 @@ class Corpus:
 
     def _write_items(self, items: list[tuple[Incident, str, str]]) -> None:
         """Classify, embed (one batched encode, identical texts once), write in one transaction, index."""
-        unclassified = [inc for inc, _, _ in items if not inc.category]
-        probabilities = self._category_probabilities([inc.root_cause or inc.summary or inc.title for inc in unclassified])
-        if probabilities is not None:
-            for incident, (category, _) in zip(unclassified, best(probabilities)):
-                incident.category, incident.category_source = category, "classifier"
         per_item = [field_texts(inc, prose) for inc, prose, _ in items]
         unique = list(dict.fromkeys(text for texts in per_item for text in texts.values()))
         encoded = self.embedder.encode(unique)
         vector_of = {text: encoded[i] for i, text in enumerate(unique)}
+        # The category of what has none given: from the root-cause text and its vector.
+        unclassified = [(inc, texts) for (inc, _, _), texts in zip(items, per_item) if not inc.category]
+        if unclassified:
+            probabilities = self._category_probabilities(
+                [inc.root_cause or inc.summary or inc.title for inc, _ in unclassified],
+                np.vstack([vector_of[texts["root_cause"]] for _, texts in unclassified]))
+            if probabilities is not None:
+                for (incident, _), (category, _) in zip(unclassified, best(probabilities)):
+                    incident.category, incident.category_source = category, "classifier"
         stored = [StoredItem(incident=inc, prose=prose, content_hash=digest,
                              vectors={name: vector_of[texts[name]] for name in EMBEDDED_FIELDS},
                              model=self.embedder.name)
@@ -395,7 +399,8 @@ class Corpus:
             probabilities = np.zeros(len(ROOT_CAUSE_CATEGORIES), dtype=np.float32)
             probabilities[ROOT_CAUSE_CATEGORIES.index(incident.category)] = 1.0
         else:
-            found = self._category_probabilities([incident.root_cause or incident.summary or prose])
+            found = self._category_probabilities([incident.root_cause or incident.summary or prose],
+                                                 vectors["root_cause"][None, :])
             probabilities = found[0] if found is not None else None
         return _Query(vectors=vectors, text=f"{incident.title}\n{prose}", root_cause_text=root_cause,
                       category_probabilities=probabilities, exclude=None, date=incident.date)
