@@ -48,3 +48,19 @@ def test_the_shipped_classifier_names_categories_of_new_sentences():
         "The primary Postgres node failed over and the replica that took over was hours behind.",
     ]
     assert [c for c, _ in best(classifier.probabilities(texts))] == ["expiry", "dns", "database"]
+
+
+def test_the_embedding_head_joins_only_for_the_embedder_it_was_trained_with():
+    import numpy as np
+
+    classifier = SkopsCategoryClassifier()
+    embedder = SentenceTransformerEmbedder()
+    texts = ["Half the racks went dark when the UPS failed during a utility power cut.",
+             "A typo in the load balancer config pushed to every region sent all traffic to one pool."]
+    vectors = embedder.encode(texts)
+    text_only = classifier.probabilities(texts)
+    both = classifier.probabilities(texts, vectors, embedder.name)
+    other = classifier.probabilities(texts, vectors, "some-other-model")
+    assert np.allclose(other, text_only) and not np.allclose(both, text_only)
+    assert np.allclose(both.sum(axis=1), 1, atol=1e-4)
+    assert [c for c, _ in best(both)] == ["hardware-power", "config-change"]
