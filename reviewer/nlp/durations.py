@@ -224,13 +224,13 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     result = Durations(zone=detect_zone(doc).zone)
     result.impact_start = _from_metadata(doc, "started")
     if result.impact_start is None and ordered:
-        # The first row that reports impact or its trigger; else the first row of all.
-        # The first row that reports impact; else the trigger (a deploy, a config change); else the first row.
-        first_detection = first("detection")
-        # The earliest impact row before detection; else the detection row when it reports impact
-        # ("403s reported by users"); else the trigger before it (a deploy, a config change); else row one.
-        before = [r for r in ordered if first_detection is None or r.at < first_detection.at]
-        detection_row = next((r for r in ordered if first_detection is not None and r.index == first_detection.row), None)
+        # The earliest impact row before the first sign the team knew (an alert, a report, an
+        # incident declared); else that row when it reports impact ("403s reported by users");
+        # else the trigger before it (a deploy, a config change); else the first row.
+        signals = [t for t in (first("detection"), first("internal_comm")) if t is not None]
+        first_signal = min(signals, key=lambda t: t.at) if signals else None
+        before = [r for r in ordered if first_signal is None or r.at < first_signal.at]
+        detection_row = next((r for r in ordered if first_signal is not None and r.index == first_signal.row), None)
         candidate = next((r for r in before if "impact" in kinds[r.index]), None) \
             or (detection_row if detection_row is not None and "impact" in kinds[detection_row.index] else None) \
             or next((r for r in before if _TRIGGER_PHRASES.search(r.entry.event)), None) \
