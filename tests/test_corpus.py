@@ -309,3 +309,14 @@ def test_real_postmortems_import_with_their_sections_read(eval_dir):
     assert all(i.summary or i.root_cause for i in incidents)
     assert sum(1 for i in incidents if i.root_cause) >= 5  # the documents with a root-cause / cause section
     assert all(corpus.similar(incident_id=i.id, k=3) for i in incidents[:5])
+
+
+def test_a_stored_postmortem_given_as_text_is_not_similar_to_itself(corpus):
+    matches = corpus.similar(INCIDENTS["inc-a1"], k=5)
+    assert "inc-a1" not in {m.incident.id for m in matches}
+    assert "inc-a1" not in corpus.recurrence(INCIDENTS["inc-a1"]).earlier_incident_ids
+
+
+def test_a_draft_with_an_odd_front_matter_id_can_still_be_compared(corpus):
+    draft = "---\nid: INC 42 / draft?\n---\n# Draft\n\n## Root cause\n\nThe certificate expired.\n"
+    assert corpus.similar(draft, k=2)

@@ -24,6 +24,10 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-/]{0,127}$")
 _SPACES = re.compile(r"[ \t]+")
 
 
+def valid_id(value: object) -> bool:
+    return isinstance(value, str) and bool(_ID.match(value))
+
+
 def as_date(value: Any, field: str) -> date | None:
     if value is None or value == "":
         return None

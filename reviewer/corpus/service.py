@@ -34,6 +34,7 @@ from reviewer.corpus.extract import (
     field_texts,
     record_from_mapping,
     record_from_markdown,
+    valid_id,
 )
 from reviewer.corpus.index import LexicalIndex, VectorIndex, terms
 from reviewer.corpus.store import Store, StoredItem, open_store
@@ -386,9 +387,14 @@ class Corpus:
         if not text.strip():
             raise CorpusError("the text to compare is empty")
         try:
-            incident, prose = extract(IncidentRecord(id="query", text=text))
+            # The text's own id (front matter), so that a stored postmortem is not similar to itself.
+            record = record_from_markdown(text, None, fallback_id="query")
+            if not valid_id(record.id):
+                record.id = "query"  # an id the store could not hold cannot be stored either
+            incident, prose = extract(record)
         except BadRecord as exc:
             raise CorpusError(str(exc)) from None
+        own_id = incident.id if incident.id != "query" else None
         texts = field_texts(incident, prose)
         unique = list(dict.fromkeys(texts.values()))
         encoded = self.embedder.encode(unique)
@@ -403,7 +409,7 @@ class Corpus:
                                                  vectors["root_cause"][None, :])
             probabilities = found[0] if found is not None else None
         return _Query(vectors=vectors, text=f"{incident.title}\n{prose}", root_cause_text=root_cause,
-                      category_probabilities=probabilities, exclude=None, date=incident.date)
+                      category_probabilities=probabilities, exclude=own_id, date=incident.date)
 
     def _query_for_id(self, incident_id: str) -> _Query:
         vectors_by_field, lexical = self._indexes()
@@ -561,7 +567,7 @@ class Corpus:
         shared: list[Incident] = []
         for incident_id, similarity in candidates:
             incident = stored.get(incident_id)
-            if incident is None or incident_id == exclude_id:
+            if incident is None or incident_id in (exclude_id, query.exclude):
                 continue
             if query.date and incident.date and incident.date >= query.date:
                 continue
