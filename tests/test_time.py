@@ -55,6 +55,8 @@ def test_vague_times_are_found_with_their_exact_words(analyzer, sentence, expect
     "Ten minutes later the alert cleared.",  # an offset from the event before: precise enough
     "The node count went to 4 from 3 as intended.",
     "Depots ran on yesterday's routes.",  # which plan, not when
+    "Replicas were increased by 2.",
+    "Retries fired at 5, 10 and 15 minutes.",
     "Traffic peaked at 14× normal, about 3× a busy day.",
     "The evening peak traffic tipped it over.",  # a kind of traffic, not a time
     "Failures went to a mailbox nobody watches at night.",  # a habit, not an incident event

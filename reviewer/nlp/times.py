@@ -45,15 +45,16 @@ _UNIT = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|moments?)"
 _HEDGE = r"(?:around|about|approximately|approx\.?|roughly|circa|ca\.?|~\s?|near|nearly|almost|sometime\s+around|some\s+time\s+around)"
 # An hour with no minutes: "11", "11am", "3 p.m.", "noon". It must not be a count ("at 11 pods").
 _HOUR_ONLY = (r"(?:(?:[01]?\d|2[0-3])(?!\d|[:.,]\d)(?:\s?[ap]\.?\s?m\.?(?![a-z]))?(?:\s?o'?clock)?(?:\s?(?:" + ZONE + r"))?"
-              r"(?!\w|\s*(?:%|×|[-–/]\s*\d|x\b)|\s+(?!(?:am|pm|a\.m|p\.m|o'?clock|in|on|at|that|this|when|and|or|but"
+              r"(?!\w|\s*(?:%|×|[-–/]\s*\d|x\b)|\s*,\s*\d|\s+(?:and|or|to|of)\s+\d|\s+(?!(?:am|pm|a\.m|p\.m|o'?clock|in|on|at|that|this|when|and|or|but"
               r"|the|we|they|it|local|by|after|before|while|with|until)\b)[A-Za-z])|noon|midnight)")
 _CLOCK_AHEAD = r"\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d"
 
 # (kind, pattern). Order matters only for overlaps: the longest match wins.
 _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("approximate", re.compile(r"(?<![\w~])" + _HEDGE + r"\s*(?:at\s+)?" + _HOUR_ONLY, re.I)),
-    ("hour-only", re.compile(r"\b(?:at|by|until|till|before|after)\s+(?:[01]?\d|2[0-3])(?:\s?(?:" + ZONE + r"))?"
-                             r"(?![\d:.,]\d|\s*(?:%|×|[-–/]\s*\d|x\b|[ap]\.?\s?m)|\s+(?!(?:in|on|at|that|this|when|and|or|but"
+    # "at 11", "until 9": not "increased by 2", "at 5, 10 and 15 minutes", "at 2 or 3 nodes".
+    ("hour-only", re.compile(r"\b(?:at|until|till|before|after)\s+(?:[01]?\d|2[0-3])(?:\s?(?:" + ZONE + r"))?"
+                             r"(?![\d:.,]\d|\s*(?:%|×|[-–/]\s*\d|x\b|[ap]\.?\s?m)|\s*,\s*\d|\s+(?:and|or|to|of)\s+\d|\s+(?!(?:in|on|at|that|this|when|and|or|but"
                              r"|the|we|they|it|local|by|after|before|while|with|until|o'?clock)\b)[A-Za-z]|\w)", re.I)),
     ("hour-only", re.compile(r"(?<![\w:.~])(?:1[0-2]|0?[1-9])\s?[ap]\.?\s?m\.?(?![a-z])(?:\s?(?:" + ZONE + r")(?![A-Za-z]))?",
                              re.I)),
