@@ -262,7 +262,8 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
                 if ent.label_ == "TIME" and _DAYPART_WORDS.search(ent.text) and not re.search(r"\d", ent.text) \
                         and _daypart_is_when(ent, in_timeline):
                     candidates.append((ent.start_char, ent.end_char, "part-of-day"))
-        if _inside_any(block.span, timeline_spans):
+        # Only the time position: the first cell of a row or the start of a list item.
+        if any(abs(block.span.start - row.start) <= 4 and row.covers(block.span) for row in timeline_spans):
             m = _ROW_VAGUE_START.match(text)
             if m:
                 when = m.group("when")
