@@ -461,6 +461,13 @@ def test_languagetool_bad_fields(client, form, field):
     assert field in [e["field"] for e in response.json()["errors"]]
 
 
+def test_languagetool_check_by_get_matches_post(client):
+    text = "# Draft\n\nWe restarted the proxy around 11.\n"
+    by_get = client.get("/v2/check", params={"text": text, "language": "en-US"}).json()["matches"]
+    by_post = lt_check(client, text=text).json()["matches"]
+    assert by_get == by_post and by_get
+
+
 def test_languagetool_languages(client):
     assert {entry["longCode"] for entry in client.get("/v2/languages").json()} >= {"en-US", "en-GB"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Query
 
 from api.deps import get_state, require_reader
 from api.errors_doc import ERROR_RESPONSES
@@ -29,12 +29,33 @@ async def check(
 ) -> CheckResponse:
     """LanguageTool's /v2/check: `matches` with `offset` and `length` in **UTF-16 code units**,
     `message`, `replacements[{value}]`, `rule{id, description, category}`, `context`."""
+    return await _check(state, text, data, language, enabledRules, disabledRules, enabledCategories,
+                        disabledCategories, enabledOnly)
+
+
+@router.get("/v2/check", response_model=CheckResponse, dependencies=[Depends(require_reader)],
+            responses=ERROR_RESPONSES, summary="Check a text given in the query (LanguageTool-compatible)")
+async def check_get(
+    state: ServiceState = Depends(get_state),
+    text: str | None = Query(None), data: str | None = Query(None), language: str = Query("auto"),
+    enabledRules: str | None = Query(None), disabledRules: str | None = Query(None),
+    enabledCategories: str | None = Query(None), disabledCategories: str | None = Query(None),
+    enabledOnly: bool = Query(False),
+) -> CheckResponse:
+    """The same as POST, for clients that send the text in the query string (short texts only)."""
+    return await _check(state, text, data, language, enabledRules, disabledRules, enabledCategories,
+                        disabledCategories, enabledOnly)
+
+
+async def _check(state: ServiceState, text: str | None, data: str | None, language: str, enabled_rules: str | None,
+                 disabled_rules: str | None, enabled_categories: str | None, disabled_categories: str | None,
+                 enabled_only: bool) -> CheckResponse:
     state.require_models()
     long_code = service.check_language(language)
     document = service.text_of(text, data)
     check_length(state, document)
-    overrides = service.config_overrides(enabledRules, disabledRules, enabledOnly, enabledCategories,
-                                         disabledCategories)
+    overrides = service.config_overrides(enabled_rules, disabled_rules, enabled_only, enabled_categories,
+                                         disabled_categories)
     config = state.settings.review_config.merged(overrides) if overrides else state.settings.review_config
     review = await state.run(run_review, state, document, None, config)
     return service.response(review.findings, document, long_code)
