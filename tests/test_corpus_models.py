@@ -64,3 +64,14 @@ def test_the_embedding_head_joins_only_for_the_embedder_it_was_trained_with():
     assert np.allclose(other, text_only) and not np.allclose(both, text_only)
     assert np.allclose(both.sum(axis=1), 1, atol=1e-4)
     assert [c for c, _ in best(both)] == ["hardware-power", "config-change"]
+
+
+def test_recurrence_with_the_real_models(real_corpus):
+    draft = ("---\ndate: 2023-03-01\n---\n# Login outage\n\n## Root cause\n\n"
+             "Our HTTPS certificate for the login domain ran past its validity date; the renewal had not happened.\n")
+    recurrence = real_corpus.recurrence(draft)
+    assert recurrence.category == "expiry"
+    assert set(recurrence.earlier_incident_ids) == {"inc-a1", "inc-a2", "inc-a3"}
+    unrelated = ("---\ndate: 2023-03-01\n---\n# Slow search\n\n## Root cause\n\n"
+                 "A marketing campaign tripled search traffic and the search cluster ran out of capacity.\n")
+    assert real_corpus.recurrence(unrelated).count == 0
