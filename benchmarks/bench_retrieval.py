@@ -91,6 +91,14 @@ def main() -> int:
         corpus.weights = weights
         methods[name] = {r["id"]: [m.incident.id for m in corpus.similar(incident_id=r["id"], k=K)] for r in records}
 
+    # The path a draft takes: the query as text (embedded and classified afresh, soft category).
+    corpus.weights = SearchWeights()
+    by_text = {}
+    for r in records:
+        matches = corpus.similar(r["text"], k=K + 1)
+        by_text[r["id"]] = [m.incident.id for m in matches if m.incident.id != r["id"]][:K]
+    methods["product, query given as text (a draft)"] = by_text
+
     baseline = evaluate(methods["tfidf (baseline)"], label)
     print(f"danluu leave-one-out: {len(records)} incidents, {len(Counter(label[r['id']] for r in records))} "
           f"root-cause classes; import {import_seconds:.1f}s")

@@ -419,9 +419,15 @@ class Corpus:
         vectors = {name: index.vector(incident_id).copy() for name, index in vectors_by_field.items()
                    if index.vector(incident_id) is not None}
         probabilities = None
-        if incident.category:
+        if incident.category and incident.category_source == "given":
             probabilities = np.zeros(len(ROOT_CAUSE_CATEGORIES), dtype=np.float32)
             probabilities[ROOT_CAUSE_CATEGORIES.index(incident.category)] = 1.0
+        elif incident.category:
+            # A classified incident ranks with its whole distribution, as a draft does: neighbours
+            # in its second-likeliest category still count (measured: better than its top category alone).
+            found = self._category_probabilities([incident.root_cause or incident.summary or incident.title],
+                                                 vectors["root_cause"][None, :] if "root_cause" in vectors else None)
+            probabilities = found[0] if found is not None else None
         whole = lexical._docs.get(incident_id, incident.title)
         return _Query(vectors=vectors, text=whole, root_cause_text=self._root_cause_lexical.get(incident_id, whole),
                       category_probabilities=probabilities, exclude=incident_id, date=incident.date)
