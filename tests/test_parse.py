@@ -216,3 +216,11 @@ def test_parse_never_crashes_on_shuffled_postmortem_lines(lines):
             # every kept character is the character at its mapped offset (the code word is the one exception)
             if text[block.offsets[i]] != ch:
                 assert text[block.offsets[i]] == "`"
+
+
+def test_readable_text_shows_inline_code_as_written():
+    text = "# X\n\n## Summary\nThe `license-proxy` certificate expired; see ``a`b`` too.\n"
+    doc = parse(text)
+    block = next(b for b in doc.blocks if "certificate" in b.text)
+    assert "license-proxy" not in block.text  # masked for NLP
+    assert doc.readable(block) == "The license-proxy certificate expired; see a`b too."

@@ -123,7 +123,7 @@ def _sections_text(doc: Postmortem, kinds: tuple[SectionKind, ...]) -> str:
     chosen = [s for s in chosen if not any(o is not s and o.span.covers(s.span) and o.level < s.level for o in chosen)]
     parts = []
     for section in chosen:
-        blocks = [b.text for b in doc.blocks_in(section) if b.kind != BlockKind.HEADING and not b.quoted]
+        blocks = [doc.readable(b) for b in doc.blocks_in(section) if b.kind != BlockKind.HEADING and not b.quoted]
         parts.append(" ".join(blocks))
     return _clean("\n".join(parts))
 
@@ -133,7 +133,7 @@ def _first_paragraph(doc: Postmortem) -> str:
     for kinds in ((BlockKind.PARAGRAPH,), (BlockKind.LIST_ITEM, BlockKind.TABLE_CELL)):
         for block in doc.blocks:
             if block.kind in kinds and not block.quoted and len(block.text.split()) >= 6:
-                return _clean(block.text)
+                return _clean(doc.readable(block))
     return ""
 
 
@@ -148,7 +148,7 @@ def _minutes(start: datetime | None, end: datetime | None) -> float | None:
 
 def body_text(doc: Postmortem) -> str:
     """The prose of the whole document (front matter, code and link targets left out)."""
-    return _clean("\n".join(b.text for b in doc.blocks))
+    return _clean("\n".join(doc.readable(b) for b in doc.blocks))
 
 
 def extract(record: IncidentRecord) -> tuple[Incident, str]:

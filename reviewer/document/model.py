@@ -6,6 +6,7 @@ Every position is a 0-based character (code point) offset into the original text
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -235,6 +236,26 @@ class Postmortem:
 
     def blocks_in(self, section: Section) -> list[ProseBlock]:
         return [b for b in self.blocks if section.span.covers(b.span)]
+
+    def readable(self, block: ProseBlock) -> str:
+        """The block's prose with inline code shown as written (backticks dropped): for display
+        and search. NLP reads `block.text`, where inline code is masked."""
+        from reviewer.document.prose import CODE_WORD
+
+        out: list[str] = []
+        i, text, n = 0, block.text, len(CODE_WORD)
+        while i < len(text):
+            at = block.offsets[i]
+            if (text.startswith(CODE_WORD, i) and self.text.startswith("`", at)
+                    and all(o == at for o in block.offsets[i : i + n])):
+                m = re.match(r"(`+)((?:.|\n)+?)\1", self.text[at:])
+                if m:
+                    out.append(m.group(2).strip())
+                    i += n
+                    continue
+            out.append(text[i])
+            i += 1
+        return "".join(out)
 
     @property
     def title(self) -> str | None:
