@@ -194,3 +194,15 @@ def test_resource_tables_are_not_impact(analyzer):
 def test_loss_for_a_bit_over_an_hour():
     text = "# X\n\n- Slow detection caused complete loss of online bookings for a bit over 1 hour.\n"
     assert _durations(text) == {("impact", 60)}
+
+
+@pytest.mark.parametrize("sentence,stated", [
+    ("One node had run out of memory, which broke the proxy.", True),
+    ("This caused the outage on the API.", True),
+    ("We are still investigating the root cause.", False),
+])
+def test_root_cause_stated_in_prose(sentence, stated):
+    from reviewer.document import parse
+    from reviewer.nlp.metrics import has_root_cause
+
+    assert has_root_cause(parse(f"# Outage\n\n## Summary\n{sentence}\n")) is stated

@@ -596,7 +596,10 @@ def has_evidence(doc: Postmortem) -> bool:
 
 
 
+# A causal statement: "caused by", "due to", … and a cause as the subject of a causal verb
+# ("… which broke the proxy", "this caused the outage").
 _CAUSE_SENTENCE = re.compile(r"\b(?:root\s+cause|caused\s+by|was\s+caused|were\s+caused|the\s+cause\s+(?:was|is)|"
+                             r"(?:which|that|this|it)\s+(?:broke|caused|crashed|took\s+down|brought\s+down)\s+(?:the|a|an|our|all)|"
                              r"due\s+to|because\s+(?:of|the|a|an|our|it)|triggered\s+by|as\s+a\s+result\s+of|"
                              r"resulted\s+from|resulting\s+in|led\s+to|leading\s+to|(?:probable|likely|main|primary|"
                              r"underlying|actual|real)\s+cause|the\s+cause\s+of|the\s+reason\s+(?:was|is|for)|"
