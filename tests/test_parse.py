@@ -224,3 +224,12 @@ def test_readable_text_shows_inline_code_as_written():
     block = next(b for b in doc.blocks if "certificate" in b.text)
     assert "license-proxy" not in block.text  # masked for NLP
     assert doc.readable(block) == "The license-proxy certificate expired; see a`b too."
+
+
+def test_lone_surrogates_are_analysed_without_crashing(analyzer):
+    from reviewer.document import parse as parse_doc
+
+    text = "# Outage\n\nThe proxy \ud800 restarted at 10:02 UTC.\n"
+    analysis = analyzer.analyze(parse_doc(text))
+    sentence = next(analysis.sentences())
+    assert text[sentence.span.start : sentence.span.end].startswith("The proxy")

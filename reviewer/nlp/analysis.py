@@ -8,6 +8,7 @@ Analysis; what several of them need (time expressions, metrics) is computed once
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 from reviewer.document import Postmortem, ProseBlock, Span
 
 T = TypeVar("T")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -97,7 +99,9 @@ class Analyzer:
         with self._lock:
             missing = [(k, t) for k, t in wanted.items() if k not in self._cache]
             if missing:
-                for (key, _), parsed in zip(missing, self.nlp.pipe((t for _, t in missing), batch_size=self.batch_size)):
+                # spaCy cannot encode lone surrogates (possible from JSON); U+FFFD keeps every offset.
+                texts = (_LONE_SURROGATE.sub("\ufffd", t) for _, t in missing)
+                for (key, _), parsed in zip(missing, self.nlp.pipe(texts, batch_size=self.batch_size)):
                     self._cache[key] = parsed
                 self.parsed_blocks += len(missing)
             found = {}
