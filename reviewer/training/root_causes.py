@@ -153,7 +153,7 @@ Saved with skops; loaded with only scikit-learn, NumPy and SciPy types trusted.
   {figures['cv_accuracy']:.3f} (macro F1 {figures['cv_macro_f1']:.3f}), embedding head
   {figures['cv_accuracy_embedding_head']:.3f}, both heads {figures['cv_accuracy_both_heads']:.3f}. These
   summaries were written to be typical, so these are optimistic figures.
-- On real, third-party incident summaries (`../shared/eval/danluu.jsonl`, never trained on):
+- On real, third-party incident summaries (the danluu collection in the evaluation data, never trained on):
   run `python benchmarks/bench_retrieval.py`, which prints the classifier's accuracy against
   the labelled primary root cause, next to the retrieval figures.
 
