@@ -50,6 +50,15 @@ def _derived_note(minutes: float | None) -> str:
     return f" The timeline suggests about {_fmt(minutes)}; state the figure so readers do not have to work it out."
 
 
+def _missing_figure(ctx, stated, ends, derived, kinds, message: str) -> list[Hit]:
+    """One finding when a figure is neither stated nor given exactly by metadata times; a
+    suggestion naming the figure when the timeline lets a reader derive it."""
+    if stated is not None or _from_metadata(*ends):
+        return []
+    start, end = anchor(ctx, *kinds)
+    return [Hit(start, end, message + _derived_note(derived), severity=_when_derivable(derived))]
+
+
 def _fmt(minutes: float) -> str:
     minutes = round(minutes)
     if minutes < 60:
@@ -105,16 +114,11 @@ def missing_severity(ctx):
     needs_nlp=True,
 )
 def missing_impact_duration(ctx):
-    if metrics_of(ctx).impact_minutes is not None:
-        return
-    durations = derive_durations(ctx.doc, ctx.analysis)
-    if _from_metadata(durations.impact_start, durations.mitigated or durations.resolved):
-        return
-    derived = durations.impact_duration
-    start, end = anchor(ctx, SectionKind.IMPACT, SectionKind.SUMMARY)
-    yield Hit(start, end, "The document does not state how long the impact lasted (e.g. \"checkout returned "
-                          "errors for 42 minutes\")." + _derived_note(derived),
-              severity=_when_derivable(derived))
+    d = derive_durations(ctx.doc, ctx.analysis)
+    return _missing_figure(ctx, metrics_of(ctx).impact_minutes, (d.impact_start, d.mitigated or d.resolved),
+                           d.impact_duration, (SectionKind.IMPACT, SectionKind.SUMMARY),
+                           "The document does not state how long the impact lasted (e.g. \"checkout returned "
+                           "errors for 42 minutes\").")
 
 
 @rule(
@@ -133,15 +137,10 @@ def missing_impact_duration(ctx):
     needs_nlp=True, full_bar_only=True,
 )
 def missing_time_to_detect(ctx):
-    if metrics_of(ctx).time_to_detect_minutes is not None:
-        return
-    durations = derive_durations(ctx.doc, ctx.analysis)
-    if _from_metadata(durations.impact_start, durations.detected):
-        return
-    derived = durations.time_to_detect
-    start, end = anchor(ctx, SectionKind.DETECTION, SectionKind.SUMMARY)
-    yield Hit(start, end, "No time to detect stated (e.g. \"Time to detect: 6 minutes\")." + _derived_note(derived),
-              severity=_when_derivable(derived))
+    d = derive_durations(ctx.doc, ctx.analysis)
+    return _missing_figure(ctx, metrics_of(ctx).time_to_detect_minutes, (d.impact_start, d.detected),
+                           d.time_to_detect, (SectionKind.DETECTION, SectionKind.SUMMARY),
+                           "No time to detect stated (e.g. \"Time to detect: 6 minutes\").")
 
 
 @rule(
@@ -159,15 +158,10 @@ def missing_time_to_detect(ctx):
     needs_nlp=True, full_bar_only=True,
 )
 def missing_time_to_resolve(ctx):
-    if metrics_of(ctx).time_to_resolve_minutes is not None:
-        return
-    durations = derive_durations(ctx.doc, ctx.analysis)
-    if _from_metadata(durations.impact_start, durations.resolved):
-        return
-    derived = durations.time_to_resolve
-    start, end = anchor(ctx, SectionKind.RESOLUTION, SectionKind.SUMMARY)
-    yield Hit(start, end, "No time to resolve stated (e.g. \"Time to resolve: 1 h 29 min\")." + _derived_note(derived),
-              severity=_when_derivable(derived))
+    d = derive_durations(ctx.doc, ctx.analysis)
+    return _missing_figure(ctx, metrics_of(ctx).time_to_resolve_minutes, (d.impact_start, d.resolved),
+                           d.time_to_resolve, (SectionKind.RESOLUTION, SectionKind.SUMMARY),
+                           "No time to resolve stated (e.g. \"Time to resolve: 1 h 29 min\").")
 
 
 @rule(
