@@ -178,6 +178,10 @@ class Reviewer:
 
 
 def _default_analyzer(config: Config) -> Analyzer:
+    """The spaCy pipeline and the models the checks use, loaded here once, not inside a check."""
+    from reviewer.nlp.blame_model import load_model
     from reviewer.nlp.pipeline import load_pipeline
 
-    return Analyzer(load_pipeline(config.nlp_model))
+    analyzer = Analyzer(load_pipeline(config.nlp_model))
+    load_model()  # the blame sentence classifier; a missing artefact is reported by the blame rules
+    return analyzer
