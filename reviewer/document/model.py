@@ -225,6 +225,11 @@ class Postmortem:
                 found = section
         return found
 
+    def section_of(self, item: ProseBlock | Table | TimelineEntry | ActionItem) -> Section | None:
+        """The section a block, table, row or action item was read in."""
+        index = item.section
+        return self.sections[index] if 0 <= index < len(self.sections) else None
+
     def sections_of(self, kind: SectionKind) -> list[Section]:
         return [s for s in self.sections if s.kind == kind]
 

@@ -221,7 +221,7 @@ def _quoted_block(analysis: Analysis, block) -> bool:
     if block.quoted:
         return True
     doc = analysis.doc
-    section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+    section = doc.section_of(block)
     if section is not None and _CHAT_SECTION.search(section.title or ""):
         return True
     match = _CHAT_LINE.match(block.text)
@@ -951,7 +951,7 @@ def detect(analysis: Analysis, allowlist: frozenset[str] = frozenset()) -> list[
             continue
         if sentence.sent.start_char < _speaker_prefix(block.text):
             continue  # the first sentence of a "10:07 bob: …" row is bob's words, not the author's
-        section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+        section = doc.section_of(block)
         kind = section.kind if section is not None else None
         found = _person_fault(sentence, allowlist)
         if not found:  # "a mistake by Dave" is one finding (the person), not two

@@ -202,7 +202,7 @@ def _skip_block(doc: Postmortem, block: ProseBlock) -> bool:
 
 
 def _section_kind(doc: Postmortem, block: ProseBlock) -> SectionKind:
-    section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+    section = doc.section_of(block)
     return section.kind if section is not None else SectionKind.UNKNOWN
 
 
@@ -468,7 +468,7 @@ def _impact_numbers_in_tables(doc: Postmortem) -> list[ImpactNumber]:
     """ "| Customers affected | 1,240 |": a number whose column header or row label names what was affected."""
     found = []
     for table in doc.tables:
-        section = doc.sections[table.section] if 0 <= table.section < len(doc.sections) else None
+        section = doc.section_of(table)
         if section is not None and section.kind in (SectionKind.TIMELINE, SectionKind.ACTION_ITEMS):
             continue
         for row in table.rows:

@@ -491,7 +491,7 @@ def detect_zone(doc: Postmortem) -> ZoneInfo:
             if block.quoted:
                 continue
             m = next((d for d in _DECLARATION.finditer(block.text) if plausible_zone(d.group("zone"))), None)
-            section = doc.sections[block.section] if block.section < len(doc.sections) else None
+            section = doc.section_of(block)
             if m is None and block.kind == BlockKind.HEADING and section is not None and section.kind == SectionKind.TIMELINE:
                 m = next((z for z in _ZONE_ALONE.finditer(block.text) if plausible_zone(z.group("zone"))), None)
             if m is not None:

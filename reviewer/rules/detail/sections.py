@@ -31,7 +31,7 @@ def section_words(doc, kind: SectionKind) -> tuple[int, list]:
         for block in doc.blocks_in(section):
             if block.kind == BlockKind.HEADING or id(block) in counted:
                 continue
-            owner = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+            owner = doc.section_of(block)
             if owner is not None and owner.kind != kind and owner.index != section.index:
                 continue
             counted.add(id(block))

@@ -74,7 +74,7 @@ def vague_event(ctx):
     doc = ctx.doc
     for sentence in ctx.analysis.sentences():
         block = sentence.block
-        section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+        section = doc.section_of(block)
         if section is not None and section.kind not in _EVENT_SECTIONS:
             continue
         text = sentence.text
@@ -132,7 +132,7 @@ def generic_cause(ctx):
     doc = ctx.doc
     for sentence in ctx.analysis.sentences():
         block = sentence.block
-        section = doc.sections[block.section] if 0 <= block.section < len(doc.sections) else None
+        section = doc.section_of(block)
         if section is not None and section.kind not in _CAUSE_SECTIONS:
             continue
         text = sentence.text
