@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from reviewer.corpus.errors import BadRecord
@@ -64,6 +65,12 @@ def _as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
+@lru_cache(maxsize=32)
+def _parsed(text: str) -> Postmortem:
+    """One parse per text: reading a record's id and extracting the incident share it (read-only)."""
+    return parse(text)
+
+
 def record_from_mapping(data: Any, source: str | None = None) -> IncidentRecord:
     """A JSONL/JSON/API object → IncidentRecord; BadRecord says what is wrong."""
     if not isinstance(data, dict):
@@ -74,7 +81,7 @@ def record_from_mapping(data: Any, source: str | None = None) -> IncidentRecord:
     record_id = data.get("id")
     if record_id is None or str(record_id).strip() == "":
         # A Markdown text may carry its id in the front matter.
-        record_id = parse(text).metadata.id
+        record_id = _parsed(text).metadata.id
     if record_id is None:
         raise BadRecord("the record has no \"id\"")
     category = data.get("root_cause_category") or data.get("category")
@@ -92,7 +99,7 @@ def record_from_mapping(data: Any, source: str | None = None) -> IncidentRecord:
 
 def record_from_markdown(text: str, source: str | None, fallback_id: str | None = None) -> IncidentRecord:
     """A Markdown postmortem → IncidentRecord; the id comes from the front matter, else `fallback_id`."""
-    doc = parse(text)
+    doc = _parsed(text)
     record_id = doc.metadata.id or fallback_id
     if not record_id:
         raise BadRecord("no id in the front matter")
@@ -157,7 +164,7 @@ def extract(record: IncidentRecord) -> tuple[Incident, str]:
         raise BadRecord(f"id {record.id!r} must be 1-128 letters, digits and . _ : - /")
     if len(record.text) > MAX_TEXT_CHARS:
         raise BadRecord(f"the text is {len(record.text):,} characters, above the limit of {MAX_TEXT_CHARS:,}")
-    doc = parse(record.text)
+    doc = _parsed(record.text)
     meta = doc.metadata
     started = record.started or meta.started
     detected = record.detected or meta.detected
