@@ -247,8 +247,6 @@ def parse(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Postmortem:
             if token.map:
                 start, end = source.line_range(*token.map)
                 code_spans.append(Span(start, end))
-        elif t == "html_block" and token.map:
-            pass  # comments are found below, over the whole text
 
     _close_sections(sections, len(text))
     _mark_quoted_sections(sections, blocks)
