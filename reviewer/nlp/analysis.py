@@ -2,7 +2,9 @@
 
 An edited document re-analyses only the blocks whose text changed. Checks read the
 Analysis; what several of them need (time expressions, metrics) is computed once through
-`Analysis.shared`.
+`Analysis.shared`. What a check finds inside one block, from that block and its
+surroundings alone, is kept with the block's cached spaCy Doc through `Analysis.per_block`,
+so a re-review after a one-paragraph edit recomputes only that paragraph.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from reviewer.document import Postmortem, ProseBlock, Span
 
@@ -46,11 +49,28 @@ class AnalyzedBlock:
         return self.block.original_span(start_char, end_char)
 
 
+class BlockLocal(Protocol):
+    """A result found inside one block, that can be moved with the block (see Analysis.per_block)."""
+
+    def moved(self, delta: int, block: ProseBlock) -> Self:
+        """A copy at `delta` characters from where it was found, in `block` (the same text)."""
+        ...
+
+
+B = TypeVar("B", bound=BlockLocal)
+
+# How far around a block the surrounding spans are told apart (see _surroundings): enough for
+# "a timeline row that starts at most 4 characters before the block".
+_NEAR = 8
+
+
 @dataclass
 class Analysis:
     doc: Postmortem
     blocks: list[AnalyzedBlock]
     _shared: dict[str, Any] = field(default_factory=dict)
+    _contexts: dict[int, tuple] = field(default_factory=dict)
+    block_hits: int = 0  # per_block results reused from an earlier review (for tests and benchmarks)
 
     def sentences(self, *, include_quoted: bool = False) -> Iterator[Sentence]:
         for analyzed in self.blocks:
@@ -66,6 +86,68 @@ class Analysis:
         if name not in self._shared:
             self._shared[name] = compute(self)
         return self._shared[name]
+
+    def alone(self, analyzed: AnalyzedBlock) -> Analysis:
+        """This document seen through one block: what `per_block` gives each computation."""
+        return Analysis(self.doc, [analyzed])
+
+    def per_block(self, name: str, compute: Callable[[Analysis], list[B]], *, key: Hashable = ()) -> list[B]:
+        """`compute` run on each block alone (`alone`), the results in document order.
+
+        `compute` may read the block's text and parse, and, of the rest of the document, only
+        what `_surroundings` records: its section, the code, timeline and action-item spans
+        around it. Its results are kept on the block's cached spaCy Doc under `name`, `key` (the
+        options that change them) and those surroundings, and moved to where the block is now
+        when an edited document brings the same block back. tests/test_block_cache.py checks
+        that a re-review equals a fresh one; a computation that reads more of the document
+        belongs in `shared`.
+        """
+        out: list[B] = []
+        for analyzed in self.blocks:
+            memo = analyzed.doc.user_data
+            cache_key = ("pmreview", name, key, self._surroundings(analyzed.block))
+            start = analyzed.block.span.start
+            cached = memo.get(cache_key)
+            if cached is None:
+                found = compute(self.alone(analyzed))
+                memo[cache_key] = (start, found)
+                out.extend(found)
+                continue
+            self.block_hits += 1
+            was, found = cached
+            # Copies, also in place: callers may annotate what they get.
+            out.extend(item.moved(start - was, analyzed.block) for item in found)
+        return out
+
+    def _surroundings(self, block: ProseBlock) -> tuple:
+        """What of the document outside its text a block-local computation may depend on,
+        relative to the block's start (so that the same block elsewhere gives the same key)."""
+        known = self._contexts.get(id(block))
+        if known is not None:
+            return known
+        doc = self.doc
+        base, end = block.span.start, block.span.end
+        low, high = -_NEAR, end - base + _NEAR
+
+        def near(spans: Iterator[tuple[Span, Hashable]]) -> tuple[tuple[int, int, Hashable], ...]:
+            # Clamped just outside the block: "covers the block" and "starts 4 characters
+            # before it" stay the same; how far outside does not matter.
+            return tuple((max(s.start - base, low), min(s.end - base, high), tag) for s, tag in spans
+                         if s.start <= end + _NEAR and s.end >= base - _NEAR)
+
+        section = doc.section_of(block)
+        context = (
+            doc.text[base:end],  # the source: masked prose can read the same for different code
+            array("i", (o - base for o in block.offsets)).tobytes(),
+            block.kind, block.quoted, block.table_row is None, block.table_column,
+            (section.kind, section.title, section.level) if section is not None else None,
+            near((s, "code") for s in doc.code_spans),
+            near((e.span, e.clock is not None) for e in doc.timeline),
+            near((a.span, "action") for a in doc.action_items),
+            near((s.span, s.kind) for s in doc.sections),
+        )
+        self._contexts[id(block)] = context
+        return context
 
 
 class Analyzer:

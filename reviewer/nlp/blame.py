@@ -15,10 +15,10 @@ only when the classifier agrees. The reported confidence combines both.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from reviewer.document import Span
+from reviewer.document import ProseBlock, Span
 from reviewer.document.model import SectionKind
 from reviewer.nlp import blame_lexicon as lex
 
@@ -58,6 +58,10 @@ class BlameSignal:
     classifier: float | None = None  # P(blame) of the sentence, when it was scored
     data: dict[str, Any] = field(default_factory=dict)
     sent: Any = None  # the spaCy sentence it was found in (for the classifier; never serialised)
+
+    def moved(self, delta: int, block: ProseBlock) -> BlameSignal:
+        return replace(self, span=Span(self.span.start + delta, self.span.end + delta),
+                       sentence=Span(self.sentence.start + delta, self.sentence.end + delta), data=dict(self.data))
 
 
 # --------------------------------------------------------------------------- people
@@ -983,13 +987,15 @@ def _combine(signal: BlameSignal, probability: float | None) -> BlameSignal | No
 
 
 def blame_signals(analysis: Analysis, config: Config) -> list[BlameSignal]:
-    """The blame findings of a document, computed once per analysis for every blame rule."""
+    """The blame findings of a document, computed once per analysis for every blame rule,
+    and once per block across reviews (an unchanged paragraph keeps its findings)."""
+    from reviewer.nlp.blame_model import load_model, score_sentences
+
     allowlist = frozenset(w.strip().lower().lstrip("@") for w in (config.blame_allowlist or []) if w.strip())
+    model = load_model()
 
-    def compute(a: Analysis) -> list[BlameSignal]:
-        from reviewer.nlp.blame_model import score_sentences
-
-        raw = detect(a, allowlist)
+    def in_block(alone: Analysis) -> list[BlameSignal]:
+        raw = detect(alone, allowlist)
         scored = [s for s in raw if s.kind in CLASSIFIED_KINDS]
         probabilities = score_sentences([s.sent for s in scored], allowlist) if scored else []
         by_signal = {id(s): p for s, p in zip(scored, probabilities)}
@@ -1000,4 +1006,5 @@ def blame_signals(analysis: Analysis, config: Config) -> list[BlameSignal]:
                 out.append(kept)
         return out
 
-    return analysis.shared("blame:" + ",".join(sorted(allowlist)), compute)
+    return analysis.shared("blame:" + ",".join(sorted(allowlist)),
+                           lambda a: a.per_block("blame", in_block, key=(allowlist, id(model))))

@@ -22,7 +22,7 @@ All positions are 0-based offsets into the original text.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reviewer.document.metadata import FIELD_KEYS, normalise_key, severity_level
@@ -125,8 +125,17 @@ def parse_duration(text: str) -> float | None:
     return round(total, 1) if found else None
 
 
+class _AtOffsets:
+    """Found at `start`..`end` of the original text, inside one block (see Analysis.per_block)."""
+
+    __slots__ = ()
+
+    def moved(self, delta: int, block: ProseBlock):
+        return replace(self, start=self.start + delta, end=self.end + delta)
+
+
 @dataclass(slots=True)
-class StatedDuration:
+class StatedDuration(_AtOffsets):
     kind: str  # "impact" | "detect" | "resolve" | "mitigate"
     minutes: float
     text: str  # the duration as written
@@ -136,7 +145,7 @@ class StatedDuration:
 
 
 @dataclass(slots=True)
-class ImpactNumber:
+class ImpactNumber(_AtOffsets):
     text: str  # the number and what it counts: "415 jobs"
     kind: str  # "count" | "percent" | "money" | "rate"
     start: int
@@ -144,7 +153,7 @@ class ImpactNumber:
 
 
 @dataclass(slots=True)
-class VagueClaim:
+class VagueClaim(_AtOffsets):
     text: str  # "many users", "a traffic spike"
     start: int
     end: int
@@ -206,8 +215,18 @@ def _section_kind(doc: Postmortem, block: ProseBlock) -> SectionKind:
     return section.kind if section is not None else SectionKind.UNKNOWN
 
 
-def stated_durations(doc: Postmortem) -> list[StatedDuration]:
+def stated_durations(doc: Postmortem, analysis: Analysis | None = None) -> list[StatedDuration]:
     """Every duration the author states, in document order (labels and front matter first)."""
+    if analysis is not None:
+        found = analysis.per_block("stated_durations", lambda alone: _durations_in(doc, [b.block for b in alone.blocks]))
+    else:
+        found = _durations_in(doc, doc.blocks)
+    front = _durations_in_front_matter(doc)
+    rest = sorted(found, key=lambda d: d.start)
+    return front + rest
+
+
+def _durations_in_front_matter(doc: Postmortem) -> list[StatedDuration]:
     found: list[StatedDuration] = []
     if doc.front_matter:
         at = doc.front_matter_span or Span(0, 0)
@@ -222,8 +241,13 @@ def stated_durations(doc: Postmortem) -> list[StatedDuration]:
                     if minutes:
                         found.append(StatedDuration(kind, minutes, m.group("d"), at.start, at.end, "front_matter"))
                     break
+    return found
+
+
+def _durations_in(doc: Postmortem, blocks: list[ProseBlock]) -> list[StatedDuration]:
+    found: list[StatedDuration] = []
     taken: list[Span] = []
-    for block in doc.blocks:
+    for block in blocks:
         if _skip_block(doc, block):
             continue
         text = block.text
@@ -258,9 +282,7 @@ def stated_durations(doc: Postmortem) -> list[StatedDuration]:
                 if minutes:
                     span = block.original_span(m.start(), m.end())
                     found.append(StatedDuration("impact", minutes, m.group(0), span.start, span.end, "window"))
-    front = [d for d in found if d.source == "front_matter"]
-    rest = sorted((d for d in found if d.source != "front_matter"), key=lambda d: d.start)
-    return front + rest
+    return found
 
 
 def _window_minutes(a: str, b: str) -> float | None:
@@ -382,6 +404,18 @@ def _counted_noun(token):
 
 
 def _impact_numbers(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
+    found = analysis.per_block("impact_numbers", lambda alone: _impact_numbers_in_prose(doc, alone))
+    found.extend(_impact_numbers_in_tables(doc))
+    found.extend(_impact_numbers_in_front_matter(doc))
+    found.sort(key=lambda n: n.start)
+    unique: list[ImpactNumber] = []
+    for n in found:
+        if not unique or n.start >= unique[-1].end:
+            unique.append(n)
+    return unique
+
+
+def _impact_numbers_in_prose(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
     found: list[ImpactNumber] = []
     skipped_kinds = {SectionKind.ACTION_ITEMS, SectionKind.LESSONS, SectionKind.FIVE_WHYS}
     for sentence in analysis.sentences():
@@ -448,14 +482,7 @@ def _impact_numbers(doc: Postmortem, analysis: Analysis) -> list[ImpactNumber]:
             if _RESOURCE_WORDS.search(window):
                 continue
             add("count", token.idx, noun.idx + len(noun.text))
-    found.extend(_impact_numbers_in_tables(doc))
-    found.extend(_impact_numbers_in_front_matter(doc))
-    found.sort(key=lambda n: n.start)
-    unique: list[ImpactNumber] = []
-    for n in found:
-        if not unique or n.start >= unique[-1].end:
-            unique.append(n)
-    return unique
+    return found
 
 
 _IMPACT_LABEL = re.compile(r"\b(?:users?|customers?|clients?|requests?|errors?|visitors?|accounts?|orders?|tickets?|"
@@ -521,6 +548,12 @@ _CLAIM_SECTIONS = {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.UNKNOWN,
 
 
 def _vague_claims(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
+    found = analysis.per_block("vague_claims", lambda alone: _vague_claims_in(doc, alone))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _vague_claims_in(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
     found: list[VagueClaim] = []
     for sentence in analysis.sentences():
         block = sentence.block
@@ -544,7 +577,6 @@ def _vague_claims(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
                     continue  # "these delays increased latency": a verb, not a vague amount
                 span = block.original_span(base + m.start(), base + m.end())
                 found.append(VagueClaim(doc.text[span.start:span.end], span.start, span.end, advice.format(n=noun)))
-    found.sort(key=lambda c: c.start)
     return found
 
 
@@ -672,7 +704,8 @@ def document_facts(doc: Postmortem) -> dict[str, Any]:
 
 def extract_metrics(doc: Postmortem, analysis: Analysis | None = None) -> Metrics:
     severity, level, span = _severity(doc)
-    metrics = Metrics(severity=severity, severity_level=level, severity_span=span, durations=stated_durations(doc))
+    metrics = Metrics(severity=severity, severity_level=level, severity_span=span,
+                      durations=stated_durations(doc, analysis))
     if analysis is not None:
         metrics.impact_numbers = _impact_numbers(doc, analysis)
         metrics.vague_claims = _vague_claims(doc, analysis)

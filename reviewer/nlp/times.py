@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -124,6 +124,9 @@ class VagueTime:
     kind: str  # approximate | hour-only | part-of-day | relative | unknown
     block: ProseBlock
     in_timeline: bool = False  # inside a timeline row
+
+    def moved(self, delta: int, block: ProseBlock) -> VagueTime:
+        return replace(self, span=Span(self.span.start + delta, self.span.end + delta), block=block)
 
 
 def _skipped_sections(doc: Postmortem) -> list[Span]:
@@ -229,11 +232,20 @@ def _daypart_is_when(tokens, in_timeline: bool) -> bool:
 
 def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[VagueTime]:
     """Every vague time in the author's voice, by position."""
+    if analysis is None:
+        found = _vague_times_in(doc, doc.blocks, None)
+    else:
+        found = analysis.per_block("vague_times", lambda alone: _vague_times_in(doc, [b.block for b in alone.blocks], alone))
+    found.sort(key=lambda v: v.span.start)
+    return found
+
+
+def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysis | None) -> list[VagueTime]:
     skipped = _skipped_sections(doc)
     parsed = _analyzed_by_block(analysis)
     timeline_spans = [e.span for e in doc.timeline]
     found: list[VagueTime] = []
-    for block in doc.blocks:
+    for block in blocks:
         if block.quoted or not block.text.strip() or _inside_any(block.span, skipped):
             continue
         if any(c.covers(block.span) for c in doc.code_spans):
@@ -297,7 +309,6 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
                 continue
             original = doc.text[span.start : span.end]
             found.append(VagueTime(span, original, kind, block, in_timeline=_inside_any(span, timeline_spans)))
-    found.sort(key=lambda v: v.span.start)
     return found
 
 

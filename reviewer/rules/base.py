@@ -18,14 +18,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reviewer.findings import Dimension, Severity
 
 if TYPE_CHECKING:
     from reviewer.config import Config
-    from reviewer.document import Postmortem
+    from reviewer.document import Postmortem, ProseBlock
     from reviewer.nlp.analysis import Analysis
 
 
@@ -40,6 +40,10 @@ class Hit:
     confidence: float = 1.0
     severity: Severity | None = None  # overrides the rule's default for this hit
     data: dict[str, Any] = field(default_factory=dict)
+
+    def moved(self, delta: int, block: ProseBlock) -> Hit:
+        return replace(self, start=self.start + delta, end=self.end + delta, replacements=list(self.replacements),
+                       data=dict(self.data))
 
 
 @dataclass(slots=True)
@@ -57,6 +61,15 @@ class CheckContext:
     def full_bar(self) -> bool:
         """Does this document get the full bar (by its severity, per config)?"""
         return self.config.needs_full_bar(self.severity_level)
+
+    def per_block(self, name: str, find: Callable[[CheckContext], Iterable[Hit]]) -> list[Hit]:
+        """The hits of `find` run on each block alone, kept with the block across reviews
+        (Analysis.per_block: `find` may read the block and its section, not the rest of the
+        document). A rule whose hits depend only on the paragraph they are in uses this, so a
+        re-review after an edit runs it on the edited paragraph only."""
+        assert self.analysis is not None, "per_block needs the analysis (declare needs_nlp=True)"
+        options = tuple(sorted((k, repr(v)) for k, v in self.options.items()))
+        return self.analysis.per_block(name, lambda alone: list(find(replace(self, analysis=alone))), key=options)
 
 
 CheckFunction = Callable[[CheckContext], Iterable[Hit]]
@@ -99,7 +112,7 @@ class Rule:
             f"## Example\n\n{self.example}\n\n"
             f"## Use instead\n\n{self.use_instead}\n\n"
             f"## Flagged\n\n{flags}\n\n## Not flagged\n\n{passes}\n"
-            + (f"\n## Options\n\n" + "\n".join(f"- `{k}` = `{v!r}`" for k, v in self.options.items()) + "\n"
+            + ("\n## Options\n\n" + "\n".join(f"- `{k}` = `{v!r}`" for k, v in self.options.items()) + "\n"
                if self.options else "")
         )
 

@@ -71,6 +71,10 @@ _DETAIL = re.compile(r"(?:status\s*page|statuspage|twitter|tweet|e-?mail|slack|#
     needs_nlp=True,
 )
 def vague_event(ctx):
+    return ctx.per_block("PM503", _vague_events)
+
+
+def _vague_events(ctx):
     doc = ctx.doc
     for sentence in ctx.analysis.sentences():
         block = sentence.block
@@ -129,6 +133,10 @@ _CAUSE_SECTIONS = {SectionKind.SUMMARY, SectionKind.ROOT_CAUSE, SectionKind.TRIG
     needs_nlp=True,
 )
 def generic_cause(ctx):
+    return ctx.per_block("PM504", _generic_causes)
+
+
+def _generic_causes(ctx):
     doc = ctx.doc
     for sentence in ctx.analysis.sentences():
         block = sentence.block
