@@ -32,6 +32,8 @@ from reviewer.errors import ConfigError
 
 ENV_PREFIX = "PMREVIEW_"
 CONFIG_ENV = "PMREVIEW_CONFIG"
+# prometheus_client's own variable: where worker processes share their metrics (api.metrics).
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class Settings(BaseModel):

@@ -200,6 +200,48 @@ def test_metrics_count_requests_by_route_template(client, doc):
     assert float(corpus_line.split()[1]) == client.app.state.service.corpus.count()
 
 
+# One uvicorn worker process, as far as metrics go: it serves `requests` requests, is ready or
+# not, counts its corpus, and answers a scrape.
+_WORKER = """
+import sys
+from api.metrics import Metrics
+
+metrics = Metrics()
+for _ in range(int(sys.argv[1])):
+    metrics.observe_request("POST", "/v1/reviews", 200, 0.2)
+metrics.ready.set(int(sys.argv[2]))
+metrics.track_corpus_size(lambda: int(sys.argv[3]))
+sys.stdout.write(metrics.render().decode())
+"""
+
+
+def test_metrics_add_up_over_worker_processes(tmp_path):
+    """With several workers (PROMETHEUS_MULTIPROC_DIR set, as api.server does), a scrape of any
+    worker reports all of them: requests summed, ready only when every worker is."""
+    import os
+    import subprocess
+    import sys
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+
+    def worker(requests: int, ready: int, corpus: int) -> dict[str, float]:
+        out = subprocess.run([sys.executable, "-c", _WORKER, str(requests), str(ready), str(corpus)], env=env,
+                             cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return {f"{s.name}{sorted(s.labels.items())}": s.value
+                for family in text_string_to_metric_families(out.stdout) for s in family.samples}
+
+    worker(3, 1, 40)
+    scraped = worker(2, 0, 41)
+    requests = "pmreview_http_requests_total[('method', 'POST'), ('route', '/v1/reviews'), ('status', '200')]"
+    assert scraped[requests] == 5
+    assert scraped["pmreview_http_request_duration_seconds_count[('method', 'POST'), ('route', '/v1/reviews')]"] == 5
+    assert scraped["pmreview_ready[]"] == 0  # the second worker is not ready
+    assert scraped["pmreview_corpus_incidents[]"] == 41  # the latest count
+
+
 def test_one_log_line_per_request_without_the_text(client, doc, caplog):
     secret_sentence = "The zebra-striped canary deployment mentioned only here."
     with caplog.at_level(logging.INFO, logger="pmreview.access"):
