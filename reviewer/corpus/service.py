@@ -109,6 +109,7 @@ class Corpus:
         self._vectors: dict[str, VectorIndex] | None = None
         self._lexical: LexicalIndex | None = None
         self._root_cause_lexical: dict[str, str] = {}
+        self._applied_change = 0  # the store's last change that the in-memory indexes include
 
     @classmethod
     def open(cls, url: str | None = None, *, embedder: Embedder | None = None,
@@ -152,9 +153,14 @@ class Corpus:
 
     # -- indexes -----------------------------------------------------------------------------
     def _indexes(self) -> tuple[dict[str, VectorIndex], LexicalIndex]:
-        """The in-memory indexes, loaded from the store on first use (re-embedding what another model made)."""
+        """The in-memory indexes, loaded from the store on first use (re-embedding what another model
+        made), then kept up to date with what other processes write to the same store."""
         with self._lock:
-            if self._vectors is None or self._lexical is None:
+            if self._vectors is not None and self._lexical is not None:
+                self._catch_up()
+            else:
+                # Read before loading: a change committed during the load is applied again, never missed.
+                self._applied_change = self.store.last_change()
                 vectors: dict[str, VectorIndex] = {}
                 categories = self.store.categories()
                 for name in EMBEDDED_FIELDS:
@@ -173,6 +179,37 @@ class Corpus:
                 if missing:
                     self._reembed(missing)
             return self._vectors, self._lexical
+
+    def _catch_up(self) -> None:
+        """Apply to the in-memory indexes what was written or deleted since they were loaded,
+        by this process or another one sharing the store."""
+        changed, last = self.store.changed_since(self._applied_change)
+        if not changed:
+            return
+        assert self._vectors is not None and self._lexical is not None
+        ordered = sorted(changed)
+        for start in range(0, len(ordered), 500):  # within the SQL parameter limits
+            chunk = ordered[start : start + 500]
+            texts = self.store.lexical_texts(chunk)
+            present = {incident_id for incident_id, _, _ in texts}
+            for incident_id in set(chunk) - present:
+                for index in self._vectors.values():
+                    index.remove(incident_id)
+                self._lexical.remove(incident_id)
+                self._root_cause_lexical.pop(incident_id, None)
+            if not present:
+                continue
+            categories = self.store.categories(chunk)
+            for name in EMBEDDED_FIELDS:
+                ids, matrix = self.store.vectors(name, self.embedder.name, chunk)
+                if matrix is not None:
+                    self._vector_index(name, matrix.shape[1]).upsert(
+                        ids, matrix, [_category_code(categories.get(i)) for i in ids])
+                # An incident whose vectors another model made stays out of this index: re-embedding
+                # it here would replace them, and the other process would do the same in turn.
+            self._lexical.upsert({i: whole for i, whole, _ in texts})
+            self._root_cause_lexical.update({i: rc for i, _, rc in texts})
+        self._applied_change = last
 
     def _reembed(self, ids: list[str]) -> None:
         """Vectors for stored incidents that have none from the current model (the model changed)."""
@@ -305,7 +342,9 @@ class Corpus:
                              vectors={name: vector_of[texts[name]] for name in EMBEDDED_FIELDS},
                              model=self.embedder.name)
                   for (inc, prose, digest), texts in zip(items, per_item)]
-        self.store.write(stored)
+        numbers = self.store.write(stored)
+        if numbers is not None and numbers[0] == self._applied_change + 1:
+            self._applied_change = numbers[1]  # nobody else wrote in between: nothing to read back
         # The store is committed; the in-memory indexes follow.
         assert self._vectors is not None and self._lexical is not None
         ids = [item.incident.id for item in stored]

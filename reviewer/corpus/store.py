@@ -5,6 +5,11 @@ works (PMREVIEW_DATABASE_URL). Vectors are stored as float32 bytes next to the m
 that made them; search runs on in-memory matrices (see `reviewer.corpus.index`), so a
 PostgreSQL + pgvector store can be added later as another implementation of this interface
 without touching the service.
+
+Several processes may share one store (service workers, replicas, a CLI import next to a
+running service), each with its own in-memory indexes. Every write and delete therefore
+appends the incident's id to the `changes` table, in commit order, and each process asks
+for the changes after the last one it applied (`changed_since`) before it searches.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    text as sql,
     delete,
     event,
     func,
@@ -112,6 +118,15 @@ class FeedbackRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ChangeRow(Base):
+    """One write or delete of an incident. `seq` grows in commit order (see SqlStore.write)."""
+
+    __tablename__ = "changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[str] = mapped_column(String(128))
+
+
 class MetaRow(Base):
     __tablename__ = "corpus_meta"
 
@@ -167,19 +182,21 @@ class Store(Protocol):
 
     def close(self) -> None: ...
     def hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, set[str]]]: ...
-    def write(self, items: Iterable[StoredItem]) -> None: ...
+    def write(self, items: Iterable[StoredItem]) -> tuple[int, int] | None: ...
     def delete(self, incident_id: str) -> bool: ...
+    def last_change(self) -> int: ...
+    def changed_since(self, seq: int) -> tuple[set[str], int]: ...
     def add_feedback(self, first_id: str, second_id: str, verdict: str) -> None: ...
     def not_similar_to(self, incident_id: str) -> set[str]: ...
-    def categories(self) -> dict[str, str | None]: ...
+    def categories(self, ids: Sequence[str] | None = None) -> dict[str, str | None]: ...
     def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None: ...
     def get_many(self, ids: Sequence[str]) -> dict[str, Incident]: ...
     def list(self, filters: IncidentFilters | None, offset: int, limit: int) -> tuple[list[Incident], int]: ...
     def ids(self, filters: IncidentFilters | None) -> set[str]: ...
     def count(self) -> int: ...
     def all_incidents(self, filters: IncidentFilters | None = None) -> list[Incident]: ...
-    def lexical_texts(self) -> list[tuple[str, str, str]]: ...
-    def vectors(self, field: str, model: str) -> tuple[list[str], np.ndarray | None]: ...
+    def lexical_texts(self, ids: Sequence[str] | None = None) -> list[tuple[str, str, str]]: ...
+    def vectors(self, field: str, model: str, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray | None]: ...
 
 
 def open_store(url: str | None = None) -> Store:
@@ -246,9 +263,18 @@ class SqlStore:
                 out[incident_id][1].add(model)
         return out
 
-    def write(self, items: Iterable[StoredItem]) -> None:
-        """Insert or replace these incidents and their vectors, all in one transaction."""
+    def _in_commit_order(self, session: Session) -> None:
+        """Writers one at a time until commit, so that a change numbered lower is never committed
+        after a reader has seen a higher one (SQLite already writes one transaction at a time)."""
+        if not self.is_sqlite and self.engine.dialect.name == "postgresql":
+            session.execute(sql("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE"))
+
+    def write(self, items: Iterable[StoredItem]) -> tuple[int, int] | None:
+        """Insert or replace these incidents and their vectors, all in one transaction.
+        Returns the first and last change numbers it recorded (None when it wrote nothing)."""
+        changes: list[ChangeRow] = []
         with Session(self.engine) as session, session.begin():
+            self._in_commit_order(session)
             for item in items:
                 inc = item.incident
                 session.execute(delete(ServiceRow).where(ServiceRow.incident_id == inc.id))
@@ -267,15 +293,34 @@ class SqlStore:
                 for name, vector in item.vectors.items():
                     session.add(EmbeddingRow(incident_id=inc.id, field=name, model=item.model,
                                              vector=np.asarray(vector, dtype=np.float32).tobytes()))
+                changes.append(ChangeRow(incident_id=inc.id))
+            session.add_all(changes)
+            session.flush()
+            numbers = [change.seq for change in changes]
+        return (min(numbers), max(numbers)) if numbers else None
 
     def delete(self, incident_id: str) -> bool:
         with Session(self.engine) as session, session.begin():
+            self._in_commit_order(session)
             session.execute(delete(ServiceRow).where(ServiceRow.incident_id == incident_id))
             session.execute(delete(EmbeddingRow).where(EmbeddingRow.incident_id == incident_id))
             session.execute(delete(FeedbackRow).where(or_(FeedbackRow.first_id == incident_id,
                                                           FeedbackRow.second_id == incident_id)))
             deleted = session.execute(delete(IncidentRow).where(IncidentRow.id == incident_id)).rowcount
+            if deleted:
+                session.add(ChangeRow(incident_id=incident_id))
         return bool(deleted)
+
+    def last_change(self) -> int:
+        """The number of the latest write or delete (0 for none)."""
+        with Session(self.engine) as session:
+            return session.scalar(select(func.max(ChangeRow.seq))) or 0
+
+    def changed_since(self, seq: int) -> tuple[set[str], int]:
+        """The ids written or deleted after change `seq`, and the number of the latest change."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(ChangeRow.seq, ChangeRow.incident_id).where(ChangeRow.seq > seq)).all()
+        return {row.incident_id for row in rows}, max((row.seq for row in rows), default=seq)
 
     def add_feedback(self, first_id: str, second_id: str, verdict: str) -> None:
         a, b = sorted((first_id, second_id))
@@ -289,9 +334,12 @@ class SqlStore:
                 or_(FeedbackRow.first_id == incident_id, FeedbackRow.second_id == incident_id))).all()
         return {b if a == incident_id else a for a, b in rows}
 
-    def categories(self) -> dict[str, str | None]:
+    def categories(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
+        statement = select(IncidentRow.id, IncidentRow.category)
+        if ids is not None:
+            statement = statement.where(IncidentRow.id.in_(list(ids)))
         with Session(self.engine) as session:
-            return {row[0]: row[1] for row in session.execute(select(IncidentRow.id, IncidentRow.category))}
+            return {row[0]: row[1] for row in session.execute(statement)}
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None:
@@ -347,19 +395,24 @@ class SqlStore:
             rows = session.scalars(self._filtered(select(IncidentRow), filters).order_by(IncidentRow.id)).all()
             return [_row_to_incident(r, False) for r in rows]
 
-    def lexical_texts(self) -> list[tuple[str, str, str]]:
-        """(id, whole prose with title, root-cause text) for every incident, for the lexical index."""
+    def lexical_texts(self, ids: Sequence[str] | None = None) -> list[tuple[str, str, str]]:
+        """(id, whole prose with title, root-cause text) for every incident (or these), for the lexical index."""
+        statement = select(IncidentRow.id, IncidentRow.title, IncidentRow.prose, IncidentRow.root_cause)
+        if ids is not None:
+            statement = statement.where(IncidentRow.id.in_(list(ids)))
         with Session(self.engine) as session:
             return [(r.id, f"{r.title}\n{r.prose}", r.root_cause or r.prose)
-                    for r in session.execute(select(IncidentRow.id, IncidentRow.title, IncidentRow.prose,
-                                                    IncidentRow.root_cause).order_by(IncidentRow.id))]
+                    for r in session.execute(statement.order_by(IncidentRow.id))]
 
-    def vectors(self, field: str, model: str) -> tuple[list[str], np.ndarray | None]:
-        """Every stored vector of this field made by this model: ids and a (n, d) float32 matrix."""
+    def vectors(self, field: str, model: str, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray | None]:
+        """Every stored vector (or those of these ids) of this field made by this model: ids and a
+        (n, d) float32 matrix."""
+        statement = select(EmbeddingRow.incident_id, EmbeddingRow.vector).where(EmbeddingRow.field == field,
+                                                                                 EmbeddingRow.model == model)
+        if ids is not None:
+            statement = statement.where(EmbeddingRow.incident_id.in_(list(ids)))
         with Session(self.engine) as session:
-            rows = session.execute(select(EmbeddingRow.incident_id, EmbeddingRow.vector)
-                                   .where(EmbeddingRow.field == field, EmbeddingRow.model == model)
-                                   .order_by(EmbeddingRow.incident_id)).all()
+            rows = session.execute(statement.order_by(EmbeddingRow.incident_id)).all()
         if not rows:
             return [], None
         matrix = np.vstack([np.frombuffer(r.vector, dtype=np.float32) for r in rows])
