@@ -6,7 +6,9 @@ from reviewer.findings import Dimension, Severity
 from reviewer.rules.base import Hit, rule
 
 PLACEHOLDER = re.compile(
-    r"(?<![\w-])(?:TBD|TBA|TODO|FIXME|XXX|TK)(?![\w-])|\?{2,}|\blorem ipsum\b|\[(?:insert|add|fill in|describe)[^\]]*\]"
+    # Question marks stand for a value only on their own: "??:?? UTC", "Owner: ??", not "the DNS??".
+    r"(?<![\w-])(?:TBD|TBA|TODO|FIXME|XXX|TK)(?![\w-])|(?<![\w?!])\?{2,}(?::\?{2,})*(?!\w)|\blorem ipsum\b"
+    r"|\[(?:insert|add|fill in|describe)[^\]]*\]"
     r"|<(?:insert|add|fill in|describe)[^>]*>|\{\{[^}]*\}\}",
     re.I,
 )
@@ -48,12 +50,14 @@ def empty_section(ctx):
 @rule(
     code="PM103", name="placeholder-text", dimension=Dimension.DETAIL, severity=Severity.ERROR,
     summary="Placeholder text (TBD, TODO, ??, lorem ipsum) is left in the document.",
-    what="Finds placeholders: TBD, TBA, TODO, FIXME, XXX, runs of question marks, lorem ipsum, [insert …], {{…}}.",
+    what="Finds placeholders: TBD, TBA, TODO, FIXME, XXX, runs of question marks standing on their own (not \"why??\" "
+         "after a word), lorem ipsum, [insert …], {{…}}.",
     why="A placeholder is a question the postmortem has not answered yet; publishing it loses the answer.",
     example="`Root cause: TBD`",
     use_instead="Answer it, or write what is still unknown and who is finding out (with a ticket).",
     should_flag=["# Outage\n\n## Root cause\nTBD\n", "# Outage\n\nStarted at ??:?? UTC.\n"],
-    should_pass=["# Outage\n\n## Root cause\nThe certificate expired at 10:00 UTC.\n"],
+    should_pass=["# Outage\n\n## Root cause\nThe certificate expired at 10:00 UTC.\n",
+                 "# Outage\n\n## Detection\nWas it the DNS?? Nobody could tell for ten minutes.\n"],
 )
 def placeholder_text(ctx):
     doc = ctx.doc
