@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import date
 
 import numpy as np
@@ -218,6 +219,25 @@ def test_ensure_seeded_imports_only_into_an_empty_store(folder):
     assert report is not None and len(report.imported) == len(INCIDENTS)
     assert corpus.ensure_seeded(folder) is None
     assert corpus.count() == len(INCIDENTS)
+
+
+def test_a_folders_readme_is_skipped_with_a_reason_but_imported_when_named(folder):
+    (folder / "README.md").write_text("# Our postmortems\n\nOne file per incident; see the template.\n", encoding="utf-8")
+    corpus = open_corpus()
+    report = corpus.import_paths([folder])
+    assert sorted(report.imported) == sorted(INCIDENTS)
+    assert [Path(s.source).name for s in report.skipped] == ["README.md"]
+    assert "not a postmortem" in report.skipped[0].reason
+    named = corpus.import_paths([folder / "README.md"])
+    assert len(named.imported) == 1 and corpus.count() == len(INCIDENTS) + 1
+
+
+def test_the_shipped_example_corpus_seeds_only_postmortems():
+    shipped = Path(__file__).resolve().parents[1] / "data" / "incidents"
+    corpus = open_corpus()
+    report = corpus.ensure_seeded(shipped)
+    assert report is not None and len(report.imported) == len(list(shipped.glob("inc-*.md")))
+    assert all(i.startswith("inc-") for i in corpus.store.ids(None))
 
 
 def test_a_bad_database_url_is_a_clear_error():

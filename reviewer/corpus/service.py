@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -658,14 +659,25 @@ class BadRecordEntry:
     reason: str
 
 
+# A folder of postmortems usually has a few files that are about the folder, not incidents.
+_NOT_POSTMORTEMS = re.compile(r"^(?:readme|contributing|changelog|license|licence|code_of_conduct|template)$", re.I)
+
+
 def read_paths(paths: Iterable[str | Path]) -> Iterator[IncidentRecord | BadRecordEntry]:
-    """Records from Markdown files, folders (recursively, *.md, *.jsonl) and JSONL files, in a stable order."""
+    """Records from Markdown files, folders (recursively, *.md, *.jsonl) and JSONL files, in a stable order.
+
+    In a folder, a README, CONTRIBUTING, CHANGELOG, LICENSE or template file is reported as
+    skipped; named on its own, any file is read."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".markdown", ".jsonl")
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             for file in files:
+                if _NOT_POSTMORTEMS.match(file.stem):
+                    yield BadRecordEntry(id=None, source=str(file),
+                                         reason="a README, licence or template, not a postmortem (name the file to import it)")
+                    continue
                 yield from _read_file(file)
         elif path.is_file():
             yield from _read_file(path)
