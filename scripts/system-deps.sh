@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need (Chromium driven by Playwright). Installs only what
-# is missing; needs root (CI and these machines run as root) — otherwise it says so and the
-# browser tests skip.
+# Debian packages the tests need: Chromium (the browser tests, driven by Playwright) and the
+# PostgreSQL server (the tests of several replicas sharing one store start a throw-away
+# cluster). Installs only what is missing; needs root (CI and these machines run as root).
+# A package that cannot be installed is a warning, not a failed run: its tests then skip and
+# say why.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "chromium is not installed and cannot be installed here (needs root and apt-get): browser tests will skip" >&2
+  echo "not installed, and cannot be installed here (needs root and apt-get): ${missing[*]}; their tests will skip" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-# A failed install is a warning, not a failed run: the browser tests then skip and say why.
-if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }; then
-  echo "could not install chromium with apt-get: browser tests will skip" >&2
+if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+  echo "could not install with apt-get: ${missing[*]}; their tests will skip" >&2
 fi

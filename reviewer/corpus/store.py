@@ -47,6 +47,7 @@ from reviewer.corpus.errors import CorpusError
 from reviewer.corpus.types import ActionItemState, Incident, IncidentFilters
 
 SCHEMA_VERSION = "1"
+_SCHEMA_LOCK = 0x706D7265  # any fixed number: the PostgreSQL advisory lock around creating the tables
 
 
 def default_url() -> str:
@@ -171,7 +172,14 @@ def _row_to_incident(row: IncidentRow, with_text: bool) -> Incident:
                                       due=date.fromisoformat(a["due"]) if a.get("due") else None, done=a.get("done"))
                       for a in row.action_items or []],
         metrics=_metrics_from_json(row.metrics), owner=row.owner, text=row.text if with_text else None,
-        source=row.source, updated_at=row.updated_at)
+        source=row.source, updated_at=_utc(row.updated_at))
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Stored times are UTC; SQLite hands them back without the zone, PostgreSQL with it."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
 
 
 class Store(Protocol):
@@ -233,12 +241,14 @@ class SqlStore:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
-            with Session(self.engine) as session:
+            with Session(self.engine) as session, session.begin():
+                if self.engine.dialect.name == "postgresql":
+                    # Replicas starting together on a new database: one creates the tables, the others wait.
+                    session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+                Base.metadata.create_all(session.connection())
                 version = session.get(MetaRow, "schema_version")
                 if version is None:
                     session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
-                    session.commit()
                 elif version.value != SCHEMA_VERSION:
                     raise CorpusError(f"the store {self.url} has schema version {version.value}; "
                                       f"this pmreview reads version {SCHEMA_VERSION}")
