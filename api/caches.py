@@ -4,9 +4,11 @@
   those two, so an unchanged document (an editor re-sending on focus or save) costs a lookup.
   Edited documents miss it and go through the pipeline, whose Analyzer re-parses only the
   paragraphs that changed.
-- `CachingEmbedder`: wraps the corpus' embedder and remembers vectors by text, so a draft's
-  root cause, summary and whole text are embedded once for both the similar search and the
-  recurrence check, and only the fields an edit changed are embedded again.
+- `CachingEmbedder`: wraps the corpus' embedder and remembers vectors by what the model reads
+  of a text (`input_key`: the token ids up to the model's length limit, when the embedder can
+  say), so a draft's root cause, summary and whole text are embedded once for both the
+  similar search and the recurrence check, and only the fields an edit changed within what
+  the model reads are embedded again.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class CachingEmbedder:
     def __init__(self, inner: Any, size: int = 2048) -> None:
         self.inner = inner
         self._cache = LruCache(size)
+        self._read = LruCache(size)  # text → what the model reads of it (tokenising is not free either)
 
     @property
     def name(self) -> str:
@@ -75,8 +78,19 @@ class CachingEmbedder:
     def dimension(self) -> int:
         return self.inner.dimension
 
+    def _key(self, text: str) -> str:
+        key = text_key(text)
+        read = getattr(self.inner, "input_key", None)
+        if read is None:
+            return key
+        known = self._read.get(key)
+        if known is None:
+            known = text_key(read(text))
+            self._read.put(key, known)
+        return known
+
     def encode(self, texts: list[str]) -> np.ndarray:
-        keys = [text_key(t) for t in texts]
+        keys = [self._key(t) for t in texts]
         found = [self._cache.get(k) for k in keys]
         missing = [i for i, vector in enumerate(found) if vector is None]
         if missing:

@@ -379,6 +379,29 @@ def test_caching_embedder_embeds_each_text_once():
     assert cached.name == inner.name and cached.encode([]).shape == (0, 64)
 
 
+def test_caching_embedder_keys_on_what_the_model_reads():
+    """A model reads only the start of a long text: an edit past it needs no new embedding."""
+    class FirstWords(HashingEmbedder):
+        def __init__(self):
+            super().__init__(64)
+            self.encoded: list[str] = []
+
+        def input_key(self, text):
+            return " ".join(text.split()[:5])
+
+        def encode(self, texts):
+            self.encoded += texts
+            return super().encode([self.input_key(t) for t in texts])
+
+    inner = FirstWords()
+    cached = CachingEmbedder(inner)
+    first = cached.encode(["one two three four five and the rest"])
+    second = cached.encode(["one two three four five but another ending"])
+    assert len(inner.encoded) == 1 and np.allclose(first, second)
+    cached.encode(["one two three four CHANGED and the rest"])
+    assert len(inner.encoded) == 2
+
+
 # -- limits and bad input ----------------------------------------------------------------------
 
 def test_document_above_the_length_limit_is_413(client):

@@ -29,6 +29,18 @@ def test_real_embeddings_are_unit_vectors_of_the_model_dimension():
     assert abs(float((vectors ** 2).sum(axis=1).max()) - 1) < 1e-4
 
 
+def test_the_real_model_reads_a_text_only_up_to_its_length_limit():
+    """What `input_key` promises: texts with the same key get the same vector."""
+    import numpy as np
+
+    embedder = SentenceTransformerEmbedder()
+    long_text = " ".join(f"the certificate of service {n} expired" for n in range(80))  # > 256 word pieces
+    edited = long_text + " and one more sentence at the end"
+    assert embedder.input_key(long_text) == embedder.input_key(edited)
+    assert np.allclose(embedder.encode([long_text]), embedder.encode([edited]), atol=1e-6)
+    assert embedder.input_key("a short text") != embedder.input_key("a short text, edited")
+
+
 def test_a_paraphrase_finds_the_certificate_incidents_first(real_corpus):
     # No words in common with "certificate … expired" except the meaning.
     matches = real_corpus.similar("Browsers refused our HTTPS site because the SSL cert had lapsed.", k=3)

@@ -92,6 +92,15 @@ class SentenceTransformerEmbedder:
             self._dimension = int(getter())
         return self._dimension
 
+    def input_key(self, text: str) -> str:
+        """What the model reads of `text`: its token ids, cut at the model's length limit (256
+        word pieces for all-MiniLM-L6-v2). Texts that differ only past the limit get the same
+        vector, so a cache keyed on this embeds a long draft again only when an edit falls
+        inside what the model reads."""
+        prepare = getattr(self.model, "preprocess", None) or self.model.tokenize
+        ids = prepare([text])["input_ids"][0]
+        return " ".join(str(int(i)) for i in ids.tolist())
+
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
