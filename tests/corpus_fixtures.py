@@ -1,6 +1,9 @@
-"""Small postmortems written for the corpus tests (our own words; no evaluation text)."""
+"""Small postmortems written for the corpus tests (our own words; no evaluation text), and
+what several corpus test modules do with them."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 def postmortem(id: str, title: str, date: str, *, root_cause: str, summary: str = "", severity: str = "SEV-2",
@@ -17,7 +20,7 @@ def postmortem(id: str, title: str, date: str, *, root_cause: str, summary: str 
         front.append(f"resolved: {resolved}")
     items = "\n".join(f"- [{'x' if done else ' '}] {text} (@sam, OPS-{i + 1}, due 2030-01-01)"
                       for i, (text, done) in enumerate(actions))
-    return (f"---\n" + "\n".join(front) + "\n---\n"
+    return ("---\n" + "\n".join(front) + "\n---\n"
             f"# {title}\n\n## Summary\n\n{summary or title}.\n\n## Root cause\n\n{root_cause}\n\n"
             f"## Resolution\n\n{resolution}\n\n## Action items\n\n{items or '- [ ] Write the runbook (@sam)'}\n")
 
@@ -59,3 +62,29 @@ INCIDENTS = {
                    "the old primary, which was read-only, so every write failed.",
         actions=(("Recycle pools on failover", False),)),
 }
+
+
+def write_incidents(root: Path) -> Path:
+    """INCIDENTS as Markdown files in `root/incidents`; the folder."""
+    folder = root / "incidents"
+    folder.mkdir()
+    for incident_id, text in INCIDENTS.items():
+        (folder / f"{incident_id}.md").write_text(text, encoding="utf-8")
+    return folder
+
+
+def check_shared_store(first, second, folder: Path) -> None:
+    """Two Corpus objects on one store (two service workers or replicas, each with its own
+    search indexes): what one imports or deletes shows in the other's search at once."""
+    from reviewer.corpus.extract import record_from_markdown
+
+    first.import_paths([folder])
+    assert "inc-a3" in {m.incident.id for m in second.similar("certificate expired", k=5)}
+    first.delete("inc-a3")
+    assert "inc-a3" not in {m.incident.id for m in second.similar("certificate expired", k=5)}
+    second.import_record(record_from_markdown(postmortem(
+        "inc-z9", "Mail relay certificate expired", "2022-04-04", category="expiry",
+        root_cause="The TLS certificate of the mail relay expired because its renewal job was disabled."),
+        source="inc-z9.md"))
+    assert "inc-z9" in {m.incident.id for m in first.similar("the mail relay certificate expired", k=5)}
+    assert any("inc-z9" in group.incident_ids for group in first.root_causes())

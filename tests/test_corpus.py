@@ -18,7 +18,7 @@ from reviewer.corpus.extract import extract, record_from_markdown
 from reviewer.corpus.index import LexicalIndex, VectorIndex
 from reviewer.corpus.service import Corpus
 from reviewer.corpus.types import IncidentFilters, IncidentRecord
-from tests.corpus_fixtures import INCIDENTS, postmortem
+from tests.corpus_fixtures import INCIDENTS, check_shared_store, postmortem, write_incidents
 
 
 def open_corpus(url: str = "sqlite://", **kwargs) -> Corpus:
@@ -27,11 +27,7 @@ def open_corpus(url: str = "sqlite://", **kwargs) -> Corpus:
 
 @pytest.fixture()
 def folder(tmp_path):
-    incidents = tmp_path / "incidents"
-    incidents.mkdir()
-    for incident_id, text in INCIDENTS.items():
-        (incidents / f"{incident_id}.md").write_text(text, encoding="utf-8")
-    return incidents
+    return write_incidents(tmp_path)
 
 
 @pytest.fixture()
@@ -343,22 +339,10 @@ def test_a_draft_with_an_odd_front_matter_id_can_still_be_compared(corpus):
 
 
 def test_two_processes_on_one_store_see_each_others_imports_and_deletes(folder, tmp_path):
-    """Two service workers (or replicas) share one store; each keeps its own search indexes.
-    What one imports or deletes must show in the other's search without a restart."""
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     first, second = open_corpus(url), open_corpus(url)
     try:
-        first.import_paths([folder])
-        assert "inc-a3" in {m.incident.id for m in second.similar("certificate expired", k=5)}
-        first.delete("inc-a3")
-        assert "inc-a3" not in {m.incident.id for m in second.similar("certificate expired", k=5)}
-        second.import_record(record_from_markdown(postmortem(
-            "inc-z9", "Mail relay certificate expired", "2022-04-04", category="expiry",
-            root_cause="The TLS certificate of the mail relay expired because its renewal job was disabled."),
-            source="inc-z9.md"))
-        found = {m.incident.id for m in first.similar("the mail relay certificate expired", k=5)}
-        assert "inc-z9" in found
-        assert any("inc-z9" in group.incident_ids for group in first.root_causes())
+        check_shared_store(first, second, folder)
     finally:
         first.close()
         second.close()

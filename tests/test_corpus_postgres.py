@@ -16,10 +16,9 @@ import pytest
 
 from reviewer.corpus.categories import KeywordCategoryClassifier
 from reviewer.corpus.embeddings import HashingEmbedder
-from reviewer.corpus.extract import record_from_markdown
 from reviewer.corpus.service import Corpus
 from reviewer.corpus.types import IncidentFilters
-from tests.corpus_fixtures import INCIDENTS, postmortem
+from tests.corpus_fixtures import INCIDENTS, check_shared_store, postmortem, write_incidents
 from tests.postgres import new_database, temporary_postgres, unavailable_reason
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
@@ -42,11 +41,7 @@ def database(server) -> str:
 
 @pytest.fixture()
 def folder(tmp_path):
-    incidents = tmp_path / "incidents"
-    incidents.mkdir()
-    for incident_id, text in INCIDENTS.items():
-        (incidents / f"{incident_id}.md").write_text(text, encoding="utf-8")
-    return incidents
+    return write_incidents(tmp_path)
 
 
 def answers(corpus: Corpus) -> dict:
@@ -89,15 +84,7 @@ def test_postgres_gives_the_same_answers_as_sqlite(database, folder):
 def test_replicas_see_each_others_imports_and_deletes(database, folder):
     first, second = open_corpus(database), open_corpus(database)
     try:
-        first.import_paths([folder])
-        assert "inc-a3" in {m.incident.id for m in second.similar("certificate expired", k=5)}
-        first.delete("inc-a3")
-        assert "inc-a3" not in {m.incident.id for m in second.similar("certificate expired", k=5)}
-        second.import_record(record_from_markdown(postmortem(
-            "inc-z9", "Mail relay certificate expired", "2022-04-04", category="expiry",
-            root_cause="The TLS certificate of the mail relay expired because its renewal job was disabled."),
-            source="inc-z9.md"))
-        assert "inc-z9" in {m.incident.id for m in first.similar("the mail relay certificate expired", k=5)}
+        check_shared_store(first, second, folder)
     finally:
         first.close()
         second.close()
