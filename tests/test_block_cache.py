@@ -145,3 +145,15 @@ def test_same_paragraph_elsewhere_is_judged_again(case, nlp):
     fresh = outcome(Reviewer(config, analyzer=Analyzer(nlp)).review(after))
     assert again == fresh
     assert first[0] != fresh[0], "the two places should be judged differently (else the case tests nothing)"
+
+
+def test_the_block_cache_is_bounded_and_keeps_no_tok2vec_tensor(nlp):
+    """A long-running service (or a CI run over many files) must not grow without bound."""
+    analyzer = Analyzer(nlp, cache_size=5)
+    text = DOCUMENTS[0].read_text(encoding="utf-8")
+    doc = parse(text)
+    assert len([b for b in doc.blocks if b.text.strip()]) > 5
+    analysis = analyzer.analyze(doc)
+    assert len(analyzer._cache) == 5
+    assert all(cached.tensor.size == 0 for cached in analyzer._cache.values())
+    assert len(analysis.blocks) > 5 and all(len(b.doc) for b in analysis.blocks)  # this review still has them all
