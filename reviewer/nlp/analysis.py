@@ -118,7 +118,7 @@ class Analysis:
                 continue
             self.block_hits += 1
             was, found = cached
-            # Copies, also in place: callers may annotate what they get.
+            # Copies, moved to where the block is now: what a caller does with them stays out of the cache.
             out.extend(item.moved(start - was, analyzed.block) for item in found)
         return out
 
@@ -140,7 +140,7 @@ class Analysis:
 
         section = doc.section_of(block)
         context = (
-            doc.text[base:end],  # the source: masked prose can read the same for different code
+            doc.text[base:end],  # the source: masked prose reads the same for other code or link targets
             array("i", (o - base for o in block.offsets)).tobytes(),
             block.kind, block.quoted, block.table_row is None, block.table_column,
             (section.kind, section.title, section.level) if section is not None else None,
