@@ -346,3 +346,16 @@ def test_two_processes_on_one_store_see_each_others_imports_and_deletes(folder, 
     finally:
         first.close()
         second.close()
+
+
+def test_term_counts_follow_every_change():
+    from reviewer.corpus.index import TermCounts
+
+    counts = TermCounts({"a": "The certificate expired.", "b": "A certificate chain broke twice, certificate again."})
+    assert counts.document_frequency()["certificate"] == 2  # once per text, however often it occurs
+    counts.update({"c": "The DNS record was deleted."})
+    assert counts.document_frequency()["record"] == 1 and len(counts) == 3
+    counts.pop("a")
+    assert counts.document_frequency()["certificate"] == 1 and counts.get("a") is None
+    counts.update({"b": "Nothing about it now."})
+    assert counts.document_frequency()["certificate"] == 0

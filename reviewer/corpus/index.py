@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 
 import numpy as np
 from scipy import sparse
@@ -57,6 +58,41 @@ def terms(text: str) -> list[str]:
         if token not in STOP_WORDS:
             out.append(token)
     return out
+
+
+class TermCounts:
+    """Texts by id, and in how many of them each term occurs: counted once after a change,
+    not on every query (a recurrence check reads it for every review)."""
+
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        self._texts: dict[str, str] = dict(texts or {})
+        self._frequency: Counter[str] | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def get(self, text_id: str, default: str | None = None) -> str | None:
+        return self._texts.get(text_id, default)
+
+    def update(self, texts: dict[str, str]) -> None:
+        with self._lock:
+            self._texts.update(texts)
+            self._frequency = None
+
+    def pop(self, text_id: str) -> None:
+        with self._lock:
+            if self._texts.pop(text_id, None) is not None:
+                self._frequency = None
+
+    def document_frequency(self) -> Counter[str]:
+        with self._lock:
+            if self._frequency is None:
+                frequency: Counter[str] = Counter()
+                for text in self._texts.values():
+                    frequency.update(set(terms(text)))
+                self._frequency = frequency
+            return self._frequency
 
 
 class VectorIndex:

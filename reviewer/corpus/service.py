@@ -37,7 +37,7 @@ from reviewer.corpus.extract import (
     record_from_markdown,
     valid_id,
 )
-from reviewer.corpus.index import LexicalIndex, VectorIndex, terms
+from reviewer.corpus.index import LexicalIndex, TermCounts, VectorIndex, terms
 from reviewer.corpus.store import Store, StoredItem, open_store
 from reviewer.corpus.types import (
     EMBEDDED_FIELDS,
@@ -109,7 +109,7 @@ class Corpus:
         self._lock = threading.RLock()
         self._vectors: dict[str, VectorIndex] | None = None
         self._lexical: LexicalIndex | None = None
-        self._root_cause_lexical: dict[str, str] = {}
+        self._root_cause_lexical = TermCounts()  # the root-cause text of each incident
         self._applied_change = 0  # the store's last change that the in-memory indexes include
 
     @classmethod
@@ -173,7 +173,7 @@ class Corpus:
                 lexical = LexicalIndex()
                 texts = self.store.lexical_texts()
                 lexical.upsert({i: whole for i, whole, _ in texts})
-                self._root_cause_lexical = {i: rc for i, _, rc in texts}
+                self._root_cause_lexical = TermCounts({i: rc for i, _, rc in texts})
                 self._vectors, self._lexical = vectors, lexical
                 missing = [i for i, _, _ in texts if any(name not in vectors or vectors[name].row_of(i) is None
                                                          for name in EMBEDDED_FIELDS)]
@@ -197,7 +197,7 @@ class Corpus:
                 for index in self._vectors.values():
                     index.remove(incident_id)
                 self._lexical.remove(incident_id)
-                self._root_cause_lexical.pop(incident_id, None)
+                self._root_cause_lexical.pop(incident_id)
             if not present:
                 continue
             categories = self.store.categories(chunk)
@@ -354,8 +354,7 @@ class Corpus:
             matrix = np.vstack([item.vectors[name] for item in stored])
             self._vector_index(name, matrix.shape[1]).upsert(ids, matrix, codes)
         self._lexical.upsert({item.incident.id: f"{item.incident.title}\n{item.prose}" for item in stored})
-        for item in stored:
-            self._root_cause_lexical[item.incident.id] = item.incident.root_cause or item.prose
+        self._root_cause_lexical.update({item.incident.id: item.incident.root_cause or item.prose for item in stored})
 
     def delete(self, incident_id: str) -> bool:
         """Remove an incident (and its embeddings and feedback); False when it was not stored."""
@@ -365,7 +364,7 @@ class Corpus:
                 for index in self._vectors.values():
                     index.remove(incident_id)
                 self._lexical.remove(incident_id)
-                self._root_cause_lexical.pop(incident_id, None)
+                self._root_cause_lexical.pop(incident_id)
         return deleted
 
     def ensure_seeded(self, folder: str | Path | None = None) -> ImportReport | None:
@@ -622,7 +621,7 @@ class Corpus:
                 shared.append(incident)
         shared.sort(key=lambda i: (i.date or date.min, i.id))
         words = grouping.group_terms([query.root_cause_text] + [i.root_cause or i.summary for i in shared],
-                                     _document_frequency(self._root_cause_lexical.values()),
+                                     self._root_cause_lexical.document_frequency(),
                                      max(len(self._root_cause_lexical), 1),
                                      leave_out=grouping.category_words(category)) if shared else []
         label = (category or "root cause") + (": " + ", ".join(words) if words else "")
@@ -639,15 +638,6 @@ class Corpus:
 
 def _category_code(category: str | None) -> int:
     return ROOT_CAUSE_CATEGORIES.index(category) if category in ROOT_CAUSE_CATEGORIES else -1
-
-
-def _document_frequency(texts: Iterable[str]):
-    from collections import Counter
-
-    frequency: Counter = Counter()
-    for text in texts:
-        frequency.update(set(terms(text)))
-    return frequency
 
 
 @dataclass(frozen=True, slots=True)
