@@ -1,6 +1,6 @@
 """Corpus speed, as ratios inside one run (so a busy machine slows both sides alike).
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_corpus_speed.py [--incidents N] [--vectors 100000]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_corpus_speed.py [--incidents N] [--vectors 100000] [--lexical 10000]
 
 1. Import: `Corpus.import_records` of N postmortems (the shipped examples in data/incidents,
    repeated under new ids up to N) into a fresh SQLite file, against the bare
@@ -9,6 +9,8 @@
    `VectorIndex.search` on one field against a bare numpy matrix-vector product over the
    same matrix (target ≤ 2×); and the whole fused `Corpus.similar` ranking (3 fields +
    category) against 3 bare matrix-vector products.
+3. BM25 after an import into a corpus of 10,000 (`--lexical`): the index takes in the new
+   documents only (no rebuild over the corpus), next to loading the whole corpus.
 """
 
 from __future__ import annotations
@@ -165,13 +167,36 @@ def bench_query(count: int, dimension: int = 384) -> None:
           f"fused ranking {fused * 1000:.2f} ms, ratio {fused / bare3:.2f}x")
 
 
+def bench_lexical(count: int) -> None:
+    """The BM25 index after an import into a large corpus: the new documents only, not a rebuild."""
+    from reviewer.corpus.index import LexicalIndex
+
+    examples = [record.text for record in example_records(64)]
+    index = LexicalIndex()
+    started = time.perf_counter()
+    index.upsert({f"inc-{i:06d}": examples[i % len(examples)] + f" marker{i}" for i in range(count)})
+    load = time.perf_counter() - started
+    query = examples[0]
+    first = timed(lambda: index.scores(query), 5)
+    one_import = []
+    for n in range(5):
+        started = time.perf_counter()
+        index.upsert({f"new-{n}": examples[n]})
+        index.scores(query)
+        one_import.append(time.perf_counter() - started)
+    print(f"BM25 over {count:,} incidents: loading {load:.2f}s, a query {first * 1000:.1f} ms, "
+          f"one import then a query {statistics.median(one_import) * 1000:.1f} ms (median of 5)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--vectors", type=int, default=100_000)
+    parser.add_argument("--lexical", type=int, default=10_000, help="incidents in the BM25 import measurement")
     args = parser.parse_args()
     bench_query(args.vectors)
+    bench_lexical(args.lexical)
     bench_import(args.incidents, args.repeat)
     return 0
 

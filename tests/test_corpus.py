@@ -268,6 +268,57 @@ def test_bm25_ranks_the_document_with_the_rare_shared_words_first():
     assert index.scores("nothing matches").max() == 0
 
 
+def _bm25_by_hand(docs: dict[str, str], query: str, k1: float = 1.2, b: float = 0.75) -> dict[str, float]:
+    """Okapi BM25 written out plainly, to hold the incremental index to."""
+    import math
+    from collections import Counter
+
+    from reviewer.corpus.index import terms
+
+    counted = {i: Counter(terms(text)) for i, text in docs.items()}
+    n = len(docs)
+    average = sum(sum(c.values()) for c in counted.values()) / n or 1.0
+    out = {}
+    for i, counts in counted.items():
+        length, total = sum(counts.values()), 0.0
+        for term in dict.fromkeys(terms(query)):
+            tf = counts.get(term, 0)
+            if tf:
+                df = sum(1 for c in counted.values() if term in c)
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                total += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))
+        out[i] = total
+    return out
+
+
+def test_bm25_stays_exact_through_imports_changes_removals_and_compactions():
+    import math
+    import random
+
+    words = ("certificate expired renewal proxy database failover replica pool dns record zone cache deploy "
+             "rollback config flag region queue consumer disk logs retry backoff kernel patch").split()
+    rng = random.Random(7)
+    index, docs = LexicalIndex(), {}
+    index.MAX_CHUNKS = 3  # compact often
+    for step in range(60):
+        action = rng.random()
+        if action < 0.6 or not docs:  # an import of a few documents, some of them already there
+            batch = {f"d{rng.randrange(40)}": " ".join(rng.choices(words, k=rng.randint(3, 30))) for _ in range(3)}
+            index.upsert(batch)
+            docs.update(batch)
+        else:
+            gone = rng.choice(sorted(docs))
+            index.remove(gone)
+            del docs[gone]
+        query = " ".join(rng.sample(words, 3))
+        expected = _bm25_by_hand(docs, query)
+        got = dict(zip(index.ids, index.scores(query).tolist()))
+        assert sorted(got) == sorted(docs), step
+        assert all(abs(got[i] - expected[i]) < 1e-4 for i in docs), step
+        df = sum(1 for text in docs.values() if "certificate" in text.split())
+        assert abs(index.idf("certificate") - (math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) if df else 0.0)) < 1e-9
+
+
 def test_a_new_embedding_model_re_embeds_the_store_and_keeps_the_imported_fields(tmp_path):
     url = f"sqlite:///{tmp_path / 'models.sqlite3'}"
     first = Corpus.open(url, embedder=HashingEmbedder(256), classifier=KeywordCategoryClassifier())

@@ -1,6 +1,6 @@
 """In-memory search structures: one normalised float32 matrix per embedded field, and a BM25 index.
 
-Both are rebuilt from the store when a Corpus opens and updated on import/delete, so a
+Both are loaded from the store when a Corpus opens and updated on import/delete, so a
 query never touches the database for ranking.
 """
 
@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Words every postmortem uses; they say nothing about a root cause.
 GENERIC_WORDS = frozenset("""
@@ -199,78 +200,168 @@ def top_k(scores: np.ndarray, k: int, ids: list[str], allowed: np.ndarray | None
 
 
 class LexicalIndex:
-    """Okapi BM25 over the documents' words, as one sparse matrix of per-term weights.
+    """Okapi BM25 over the documents' words.
 
-    Rebuilt lazily after a change (a vocabulary is global); scoring a query is a sparse
-    column sum, so it stays fast on large corpora.
+    The term counts live in sparse chunks: the documents as first loaded, then one small chunk
+    per import. A changed or removed document's old row is marked dead. The collection figures
+    BM25 needs (how many documents, their average length, in how many each term occurs) are
+    kept up to date with every change, and the weights are computed at query time for the
+    query's terms only, so an import costs in proportion to what it imports, not to the corpus.
+    When chunks or dead rows pile up, the next query compacts everything into one chunk.
     """
+
+    MAX_CHUNKS = 8  # more chunks make each query slower; merging them reads no words again
 
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
         self._docs: dict[str, str] = {}
-        self._dirty = True
         self._lock = threading.Lock()
-        self._ids: list[str] = []
         self._vocabulary: dict[str, int] = {}
-        self._weights: sparse.csc_matrix | None = None
-        self._idf: np.ndarray | None = None
+        self._df = np.zeros(0, dtype=np.int64)  # documents (alive) each term occurs in
+        self._chunks: list[_Chunk] = []
+        self._where: dict[str, tuple[int, int]] = {}  # id → (chunk, row) of its alive row
+        self._total_length = 0.0
+        self._dead = 0
+        self._ids: list[str] | None = None  # alive ids in chunk order (cached)
 
     def __len__(self) -> int:
         return len(self._docs)
 
     def upsert(self, docs: dict[str, str]) -> None:
+        if not docs:
+            return
         with self._lock:
+            for doc_id in docs:
+                self._kill(doc_id)
             self._docs.update(docs)
-            self._dirty = True
+            self._add_chunk(list(docs))
 
     def remove(self, incident_id: str) -> None:
         with self._lock:
             if self._docs.pop(incident_id, None) is not None:
-                self._dirty = True
+                self._kill(incident_id)
 
-    def _build(self) -> None:
-        ids = sorted(self._docs)
-        if not ids:
-            self._ids, self._vocabulary, self._weights, self._idf = [], {}, None, None
-            self._dirty = False
+    # -- changes (under the lock) -------------------------------------------------------------
+    def _kill(self, doc_id: str) -> None:
+        place = self._where.pop(doc_id, None)
+        if place is None:
             return
-        vectorizer = CountVectorizer(analyzer=terms)
-        counts = vectorizer.fit_transform([self._docs[i] for i in ids]).tocsr().astype(np.float32)
-        n = counts.shape[0]
-        lengths = np.asarray(counts.sum(axis=1)).ravel()
-        average = lengths.mean() or 1.0
-        df = np.bincount(counts.indices, minlength=counts.shape[1])
-        idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        # BM25 term weight per (document, term): idf · tf(k1+1) / (tf + k1(1 − b + b·len/avg)).
-        norm = self.k1 * (1 - self.b + self.b * lengths / average)
-        row_of_entry = np.repeat(np.arange(n), np.diff(counts.indptr))
-        tf = counts.data
-        counts.data = idf[counts.indices] * tf * (self.k1 + 1) / (tf + norm[row_of_entry])
-        self._ids, self._vocabulary = ids, vectorizer.vocabulary_
-        self._weights, self._idf = counts.tocsc(), idf
-        self._dirty = False
+        chunk = self._chunks[place[0]]
+        chunk.alive[place[1]] = False
+        row = chunk.rows[place[1]]
+        self._df[row.indices] -= 1
+        self._total_length -= float(chunk.lengths[place[1]])
+        self._dead += 1
+        self._ids = None
 
-    def _ready(self) -> None:
-        with self._lock:
-            if self._dirty:
-                self._build()
+    def _add_chunk(self, ids: list[str]) -> None:
+        columns: list[int] = []
+        counts: list[float] = []
+        pointers = [0]
+        for doc_id in ids:
+            counted = Counter(terms(self._docs[doc_id]))
+            for term, count in counted.items():
+                column = self._vocabulary.get(term)
+                if column is None:
+                    column = self._vocabulary[term] = len(self._vocabulary)
+                columns.append(column)
+                counts.append(count)
+            pointers.append(len(columns))
+        width = len(self._vocabulary)
+        if len(self._df) < width:
+            self._df = np.concatenate([self._df, np.zeros(width - len(self._df), dtype=np.int64)])
+        rows = sparse.csr_matrix((np.asarray(counts, dtype=np.float32), np.asarray(columns, dtype=np.int64),
+                                  np.asarray(pointers, dtype=np.int64)), shape=(len(ids), width))
+        np.add.at(self._df, rows.indices, 1)
+        lengths = np.asarray(rows.sum(axis=1), dtype=np.float64).ravel()
+        self._total_length += float(lengths.sum())
+        index = len(self._chunks)
+        self._chunks.append(_Chunk(ids=list(ids), rows=rows, columns=rows.tocsc(), lengths=lengths,
+                                   alive=np.ones(len(ids), dtype=bool)))
+        for row, doc_id in enumerate(ids):
+            self._where[doc_id] = (index, row)
+        self._ids = None
+
+    def _compact_if_needed(self) -> None:
+        """Merge the chunks' alive rows into one (no words are read again)."""
+        alive = len(self._where)
+        if len(self._chunks) <= self.MAX_CHUNKS and self._dead <= max(1000, alive // 4):
+            return
+        width = len(self._vocabulary)
+        ids: list[str] = []
+        parts, lengths = [], []
+        for chunk in self._chunks:
+            rows = chunk.rows[chunk.alive]
+            rows.resize((rows.shape[0], width))  # later terms: empty columns
+            parts.append(rows)
+            lengths.append(chunk.lengths[chunk.alive])
+            ids += [doc_id for doc_id, keep in zip(chunk.ids, chunk.alive) if keep]
+        merged = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, width), dtype=np.float32)
+        self._chunks = [_Chunk(ids=ids, rows=merged, columns=merged.tocsc(),
+                               lengths=np.concatenate(lengths) if lengths else np.zeros(0),
+                               alive=np.ones(len(ids), dtype=bool))]
+        self._where = {doc_id: (0, row) for row, doc_id in enumerate(ids)}
+        self._dead = 0
+        self._ids = None
+
+    # -- queries ------------------------------------------------------------------------------
+    def ids_unlocked(self) -> list[str]:
+        if self._ids is None:
+            self._ids = [doc_id for chunk in self._chunks for doc_id, alive in zip(chunk.ids, chunk.alive) if alive]
+        return self._ids
 
     @property
     def ids(self) -> list[str]:
-        self._ready()
-        return self._ids
+        """The documents in the order of `scores`."""
+        with self._lock:
+            self._compact_if_needed()
+            return self.ids_unlocked()
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of the query against every document, in `ids` order."""
-        self._ready()
-        if self._weights is None:
-            return np.zeros(0, dtype=np.float32)
-        columns = [self._vocabulary[t] for t in dict.fromkeys(terms(query)) if t in self._vocabulary]
-        if not columns:
-            return np.zeros(len(self._ids), dtype=np.float32)
-        return np.asarray(self._weights[:, columns].sum(axis=1)).ravel()
+        with self._lock:
+            self._compact_if_needed()
+            alive = len(self._where)
+            if alive == 0:
+                return np.zeros(0, dtype=np.float32)
+            average = self._total_length / alive or 1.0
+            columns = [self._vocabulary[t] for t in dict.fromkeys(terms(query)) if t in self._vocabulary]
+            parts = []
+            for chunk in self._chunks:
+                total = np.zeros(len(chunk.ids), dtype=np.float64)
+                norm = self.k1 * (1 - self.b + self.b * chunk.lengths / average)
+                for column in columns:
+                    if column >= chunk.columns.shape[1]:
+                        continue  # a term first seen after this chunk was made
+                    start, stop = chunk.columns.indptr[column], chunk.columns.indptr[column + 1]
+                    if start == stop:
+                        continue
+                    rows, tf = chunk.columns.indices[start:stop], chunk.columns.data[start:stop]
+                    df = float(self._df[column])
+                    # BM25 term weight: idf · tf(k1+1) / (tf + k1(1 − b + b·len/avg)).
+                    idf = np.log(1 + (alive - df + 0.5) / (df + 0.5))
+                    total[rows] += idf * tf * (self.k1 + 1) / (tf + norm[rows])
+                parts.append(total[chunk.alive])
+            return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, dtype=np.float32)
 
     def idf(self, term: str) -> float:
-        self._ready()
-        column = self._vocabulary.get(term)
-        return float(self._idf[column]) if column is not None and self._idf is not None else 0.0
+        with self._lock:
+            column = self._vocabulary.get(term)
+            alive = len(self._where)
+            if column is None or alive == 0:
+                return 0.0
+            df = float(self._df[column])
+            if df == 0:
+                return 0.0  # only in documents since changed or removed
+            return float(np.log(1 + (alive - df + 0.5) / (df + 0.5)))
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Term counts of some documents: by row (to take a row out) and by column (to score)."""
+
+    ids: list[str]
+    rows: sparse.csr_matrix
+    columns: sparse.csc_matrix
+    lengths: np.ndarray
+    alive: np.ndarray
