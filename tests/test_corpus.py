@@ -410,3 +410,20 @@ def test_term_counts_follow_every_change():
     assert counts.document_frequency()["certificate"] == 1 and counts.get("a") is None
     counts.update({"b": "Nothing about it now."})
     assert counts.document_frequency()["certificate"] == 0
+
+
+def test_a_process_further_behind_than_the_change_log_loads_everything_again(folder, tmp_path):
+    url = f"sqlite:///{tmp_path / 'pruned.sqlite3'}"
+    first, second = open_corpus(url), open_corpus(url)
+    try:
+        first.store.KEEP_CHANGES, first.store.PRUNE_EVERY = 2, 1  # keep only the last two changes
+        assert second.similar("certificate expired", k=3) == []  # loaded while the store was empty
+        first.import_paths([folder])
+        assert second.store.changed_since(0) is None  # the log no longer reaches back to what it has
+        found = {m.incident.id for m in second.similar("certificate expired", k=len(INCIDENTS))}
+        assert found == set(INCIDENTS)
+        first.delete("inc-a1")  # and from there on it follows the log again
+        assert "inc-a1" not in {m.incident.id for m in second.similar("certificate expired", k=len(INCIDENTS))}
+    finally:
+        first.close()
+        second.close()

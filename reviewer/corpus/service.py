@@ -157,9 +157,9 @@ class Corpus:
         """The in-memory indexes, loaded from the store on first use (re-embedding what another model
         made), then kept up to date with what other processes write to the same store."""
         with self._lock:
-            if self._vectors is not None and self._lexical is not None:
-                self._catch_up()
-            else:
+            if self._vectors is not None and self._lexical is not None and not self._catch_up():
+                self._vectors = self._lexical = None  # too far behind the change log: load everything
+            if self._vectors is None or self._lexical is None:
                 # Read before loading: a change committed during the load is applied again, never missed.
                 self._applied_change = self.store.last_change()
                 vectors: dict[str, VectorIndex] = {}
@@ -181,12 +181,16 @@ class Corpus:
                     self._reembed(missing)
             return self._vectors, self._lexical
 
-    def _catch_up(self) -> None:
+    def _catch_up(self) -> bool:
         """Apply to the in-memory indexes what was written or deleted since they were loaded,
-        by this process or another one sharing the store."""
-        changed, last = self.store.changed_since(self._applied_change)
+        by this process or another one sharing the store; False when the store's change log
+        no longer goes back that far."""
+        since = self.store.changed_since(self._applied_change)
+        if since is None:
+            return False
+        changed, last = since
         if not changed:
-            return
+            return True
         assert self._vectors is not None and self._lexical is not None
         ordered = sorted(changed)
         for start in range(0, len(ordered), 500):  # within the SQL parameter limits
@@ -211,6 +215,7 @@ class Corpus:
             self._lexical.upsert({i: whole for i, whole, _ in texts})
             self._root_cause_lexical.update({i: rc for i, _, rc in texts})
         self._applied_change = last
+        return True
 
     def _reembed(self, ids: list[str]) -> None:
         """Vectors for stored incidents that have none from the current model (the model changed)."""

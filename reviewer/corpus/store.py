@@ -193,7 +193,7 @@ class Store(Protocol):
     def write(self, items: Iterable[StoredItem]) -> tuple[int, int] | None: ...
     def delete(self, incident_id: str) -> bool: ...
     def last_change(self) -> int: ...
-    def changed_since(self, seq: int) -> tuple[set[str], int]: ...
+    def changed_since(self, seq: int) -> tuple[set[str], int] | None: ...
     def add_feedback(self, first_id: str, second_id: str, verdict: str) -> None: ...
     def not_similar_to(self, incident_id: str) -> set[str]: ...
     def categories(self, ids: Sequence[str] | None = None) -> dict[str, str | None]: ...
@@ -214,6 +214,11 @@ def open_store(url: str | None = None) -> Store:
 
 class SqlStore:
     """The SQLAlchemy store (SQLite by default; any SQLAlchemy dialect with JSON support)."""
+
+    # The change log keeps the latest KEEP_CHANGES changes, trimmed every PRUNE_EVERY; a process
+    # further behind than that loads everything again (changed_since says so).
+    KEEP_CHANGES = 100_000
+    PRUNE_EVERY = 1_000
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
@@ -307,7 +312,17 @@ class SqlStore:
             session.add_all(changes)
             session.flush()
             numbers = [change.seq for change in changes]
+            if numbers:
+                self._prune(session, min(numbers), max(numbers))
         return (min(numbers), max(numbers)) if numbers else None
+
+    def _prune(self, session: Session, first: int, last: int) -> None:
+        """Trim the change log when these changes crossed a multiple of PRUNE_EVERY."""
+        if last // self.PRUNE_EVERY == (first - 1) // self.PRUNE_EVERY or last <= self.KEEP_CHANGES:
+            return
+        through = last - self.KEEP_CHANGES
+        session.execute(delete(ChangeRow).where(ChangeRow.seq <= through))
+        session.merge(MetaRow(key="changes_pruned_through", value=str(through)))
 
     def delete(self, incident_id: str) -> bool:
         with Session(self.engine) as session, session.begin():
@@ -318,7 +333,10 @@ class SqlStore:
                                                           FeedbackRow.second_id == incident_id)))
             deleted = session.execute(delete(IncidentRow).where(IncidentRow.id == incident_id)).rowcount
             if deleted:
-                session.add(ChangeRow(incident_id=incident_id))
+                change = ChangeRow(incident_id=incident_id)
+                session.add(change)
+                session.flush()
+                self._prune(session, change.seq, change.seq)
         return bool(deleted)
 
     def last_change(self) -> int:
@@ -326,9 +344,13 @@ class SqlStore:
         with Session(self.engine) as session:
             return session.scalar(select(func.max(ChangeRow.seq))) or 0
 
-    def changed_since(self, seq: int) -> tuple[set[str], int]:
-        """The ids written or deleted after change `seq`, and the number of the latest change."""
+    def changed_since(self, seq: int) -> tuple[set[str], int] | None:
+        """The ids written or deleted after change `seq`, and the number of the latest change;
+        None when the log no longer reaches back to `seq` (the caller must load everything)."""
         with Session(self.engine) as session:
+            pruned = session.get(MetaRow, "changes_pruned_through")
+            if pruned is not None and seq < int(pruned.value):
+                return None
             rows = session.execute(select(ChangeRow.seq, ChangeRow.incident_id).where(ChangeRow.seq > seq)).all()
         return {row.incident_id for row in rows}, max((row.seq for row in rows), default=seq)
 
