@@ -427,3 +427,19 @@ def test_a_process_further_behind_than_the_change_log_loads_everything_again(fol
     finally:
         first.close()
         second.close()
+
+
+def test_similar_and_recurrence_of_one_draft_read_it_once(corpus, monkeypatch):
+    import reviewer.corpus.service as service
+
+    calls = []
+    real = service.extract
+    monkeypatch.setattr(service, "extract", lambda record: calls.append(record.id) or real(record))
+    draft = postmortem("draft-7", "Certificate expired on the API", "2022-05-01",
+                       root_cause="The TLS certificate of the public API expired because its renewal failed.")
+    first = corpus.similar(draft, k=3)
+    assert corpus.recurrence(draft).count == 3
+    assert [m.incident.id for m in corpus.similar(draft, k=3)] == [m.incident.id for m in first]
+    assert calls == ["draft-7"]
+    corpus.similar(draft + "\nOne more line.\n", k=3)  # another text is read on its own
+    assert calls == ["draft-7", "draft-7"]

@@ -13,10 +13,12 @@ and index loading take one lock; searches read the in-memory indexes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -96,6 +98,9 @@ class _Query:
     date: date | None
 
 
+RECENT_QUERIES = 16
+
+
 class Corpus:
     """Past incidents: store + embeddings + lexical index + root-cause categories."""
 
@@ -111,6 +116,9 @@ class Corpus:
         self._lexical: LexicalIndex | None = None
         self._root_cause_lexical = TermCounts()  # the root-cause text of each incident
         self._applied_change = 0  # the store's last change that the in-memory indexes include
+        # The last drafts' queries: a review asks for similar incidents and for recurrence of the
+        # same text, and each would otherwise parse, classify and look up its embeddings again.
+        self._recent_queries: OrderedDict[str, _Query] = OrderedDict()
 
     @classmethod
     def open(cls, url: str | None = None, *, embedder: Embedder | None = None,
@@ -430,6 +438,19 @@ class Corpus:
     def _query_for_text(self, text: str) -> _Query:
         if not text.strip():
             raise CorpusError("the text to compare is empty")
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        with self._lock:
+            known = self._recent_queries.get(key)
+        if known is not None:
+            return known
+        query = self._make_query(text)
+        with self._lock:
+            self._recent_queries[key] = query
+            while len(self._recent_queries) > RECENT_QUERIES:
+                self._recent_queries.popitem(last=False)
+        return query
+
+    def _make_query(self, text: str) -> _Query:
         try:
             # The text's own id (front matter), so that a stored postmortem is not similar to itself.
             record = record_from_markdown(text, None, fallback_id="query")
