@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import importlib.util
 import os
 import pwd
 import shutil
@@ -33,9 +34,7 @@ def unavailable_reason() -> str | None:
     """Why no temporary server can be started here, or None when one can."""
     if server_binaries() is None:
         return "PostgreSQL is not installed (scripts/system-deps.sh installs Debian's postgresql)"
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("psycopg") is None:
         return "psycopg is not installed (pip install -e '.[postgres]')"
     if os.geteuid() == 0:
         try:
