@@ -122,6 +122,10 @@ class TimelineEntry:
 
 @dataclass(slots=True)
 class ActionItem:
+    """One follow-up. `text` is what a reader sees (the author's words, Markdown markup removed,
+    code kept: see reviewer/document/shown.py); `markdown` is the same words as written, for
+    pages that render them; `text_span` is where they stand."""
+
     span: Span
     text: str
     owner: str | None
@@ -130,6 +134,8 @@ class ActionItem:
     done: bool | None  # from a checklist box or a status column
     section: int
     source: str  # "table" | "list"
+    markdown: str = ""
+    text_span: Span | None = None
 
 
 @dataclass(slots=True)
@@ -252,7 +258,7 @@ class Postmortem:
         while i < len(text):
             at = block.offsets[i]
             if (text.startswith(CODE_WORD, i) and self.text.startswith("`", at)
-                    and all(o == at for o in block.offsets[i : i + n])):
+                    and all(o == at for o in block.offsets[i : i + n - 1])):
                 m = re.match(r"(`+)((?:.|\n)+?)\1", self.text[at:])
                 if m:
                     out.append(m.group(2).strip())
@@ -262,11 +268,31 @@ class Postmortem:
             i += 1
         return "".join(out)
 
+    def quote(self, start: int, end: int, limit: int | None = None) -> str:
+        """The words written in text[start:end], markup removed: what messages quote (never the
+        analyser's prose, where code reads "code")."""
+        from reviewer.document.shown import quote
+
+        return quote(self.text, start, end, limit)
+
+    def heading_text(self, section: Section) -> str:
+        """A section's heading as the reader sees it (`Section.title` is the analyser's prose)."""
+        if section.level == 7:  # a bold label: its span is the label itself, markers included
+            from reviewer.document.shown import plain
+
+            return plain(self.text[section.heading.start : section.heading.end]).rstrip(":").strip() or section.title
+        for block in self.blocks:
+            if block.kind == BlockKind.HEADING and section.heading.covers(block.span):
+                return self.quote(block.span.start, block.span.end) or section.title
+            if block.span.start >= section.heading.end:
+                break
+        return section.title
+
     @property
     def title(self) -> str | None:
         if self.metadata.title:
             return self.metadata.title
         for s in self.sections:
             if s.level == 1:
-                return s.title
+                return self.heading_text(s)
         return None

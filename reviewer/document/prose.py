@@ -39,8 +39,10 @@ def to_prose(raw: str, offsets: list[int]) -> tuple[str, list[int]]:
         pos = m.end()
         kind = m.lastgroup
         if m.group("code") is not None:
+            # The word stands for the whole span: its first letter maps to the opening backticks,
+            # its last to the closing ones, so a prose span ending on it ends after the code.
             out.append(CODE_WORD)
-            out_offsets.extend([offsets[m.start()]] * len(CODE_WORD))
+            out_offsets.extend([offsets[m.start()]] * (len(CODE_WORD) - 1) + [offsets[m.end() - 1]])
         elif m.group("link") is not None:
             # keep the label, itself masked (it may hold code or emphasis)
             label_start = m.start("label")

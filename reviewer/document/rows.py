@@ -19,6 +19,7 @@ from reviewer.document.model import (
     TimelineEntry,
 )
 from reviewer.document.headings import heading_kind
+from reviewer.document.shown import CHECKBOX, inline_source, plain
 from reviewer.document.timeexpr import find_clocks, find_dates, leading_time, to_24h
 
 
@@ -325,12 +326,15 @@ def read_action_items(text: str, sections: list[Section], tables: list[Table], i
                       links: list[Link]) -> list[ActionItem]:
     found: list[ActionItem] = []
     action_sections = [s for s in sections if s.kind == SectionKind.ACTION_ITEMS]
-    roots = [s for s in action_sections if s.parent is None or sections[s.parent].kind != SectionKind.ACTION_ITEMS]
+    # An action-items section inside another one (at any depth, whatever stands between them) is
+    # read with the outer one: each item once.
+    roots = [s for s in action_sections
+             if not any(o is not s and o.span.covers(s.span) and o.level < s.level for o in action_sections)]
     for section in roots:
         inside = section.span
         for table in tables:
             if inside.covers(table.span):
-                found.extend(_table_actions(table, links))
+                found.extend(_table_actions(text, table, links))
         section_items = [it for it in items if inside.covers(it.span) and it.block is not None]
         if not section_items:
             continue
@@ -339,14 +343,30 @@ def read_action_items(text: str, sections: list[Section], tables: list[Table], i
             if depth != top:
                 continue
             raw = text[span.start : span.end]
+            markdown = _as_written(text, block.span)
             found.append(ActionItem(
-                span=span, text=block.text.strip(), owner=_owner_in(raw), ticket=_ticket_in(raw, span, links),
-                due=_due_in(raw), done=checked, section=index, source="list"))
+                span=span, text=plain(markdown), owner=_owner_in(raw), ticket=_ticket_in(raw, span, links),
+                due=_due_in(raw), done=checked, section=index, source="list", markdown=markdown,
+                text_span=block.span))
     found.sort(key=lambda a: a.span.start)
-    return found
+    # Two roots with the same span (a heading and a bold label opening at one place) read the
+    # same items: keep each span once.
+    unique: dict[tuple[int, int], ActionItem] = {}
+    for item in found:
+        unique.setdefault((item.span.start, item.span.end), item)
+    return list(unique.values())
 
 
-def _table_actions(table: Table, links: list[Link]) -> list[ActionItem]:
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _as_written(text: str, span: Span) -> str:
+    """An item's words as the author wrote them (inline Markdown), without its checkbox or comments."""
+    source = _HTML_COMMENT.sub("", inline_source(text, span))
+    return CHECKBOX.sub("", source).strip()
+
+
+def _table_actions(table_text: str, table: Table, links: list[Link]) -> list[ActionItem]:
     header = table.header
     text_col = _column(header, _ACTION_HEADER, set())
     owner_col = _column(header, _OWNER_HEADER, {text_col} if text_col is not None else set())
@@ -379,6 +399,9 @@ def _table_actions(table: Table, links: list[Link]) -> list[ActionItem]:
         done = True if _DONE_WORDS.match(status) else False if _OPEN_WORDS.match(status) else None
         if owner and owner.strip("-–—?").strip().lower() in ("", "tbd", "none", "n/a", "unassigned", "?"):
             owner = None
-        result.append(ActionItem(span=span, text=row[text_col][0], owner=owner, ticket=ticket, due=due, done=done,
-                                 section=table.section, source="table"))
+        # In a table, "\|" is a pipe inside the cell, code spans included (GFM).
+        markdown = _as_written(table_text, row[text_col][1]).replace("\\|", "|")
+        result.append(ActionItem(span=span, text=plain(markdown), owner=owner, ticket=ticket, due=due, done=done,
+                                 section=table.section, source="table", markdown=markdown,
+                                 text_span=row[text_col][1]))
     return result

@@ -1,0 +1,71 @@
+"""What people and tools read: the author's own words, cut from the original text by offsets.
+
+The analyser reads normalised prose (`ProseBlock.text`: code spans replaced by the word
+"code", link targets and markers dropped) so that spaCy sees clean sentences. That prose
+never leaves the analysis. Every text that is shown (API fields, pages, CLI and CI
+messages, recurrence notes) is made here from the original text:
+
+- `inline_source(text, span)`: the inline Markdown written in `span`, as the author wrote it
+  (the container markers of continuation lines, "> " or list indentation, dropped);
+- `plain(markdown)`: that Markdown with the markup removed — code spans keep their content,
+  links keep their text (an autolink its address), emphasis markers, HTML, comments and
+  images go, escapes and entities are resolved, whitespace is collapsed;
+- `quote(text, start, end)`: `plain(inline_source(...))` of a span, for messages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+
+from reviewer.document.model import Span
+
+# HTML on: raw tags and comments become html_inline tokens, which are then left out (never shown).
+_md = MarkdownIt("commonmark", {"html": True}).enable(["strikethrough"])
+# Continuation lines of a list item or a blockquote carry the container's markers.
+_CONTAINER_PREFIX = re.compile(r"\n[ \t]*(?:>[ \t]?)*[ \t]*")
+CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
+# "[label][ref]" and "[label][]": an inline parse does not know the document's reference
+# definitions, so the label stands for the link (as the prose does).
+_REFERENCE_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\[[^\]\n]*\]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def inline_source(text: str, span: Span) -> str:
+    """The inline Markdown in `span` of `text`, continuation lines joined without their container markers."""
+    start, end = max(0, span.start), min(len(text), span.end)
+    return _CONTAINER_PREFIX.sub("\n", text[start:end]).strip()
+
+
+def resolve_reference_links(markdown: str) -> str:
+    return _REFERENCE_LINK.sub(lambda m: m.group(1), markdown) if "][" in markdown else markdown
+
+
+def plain(markdown: str) -> str:
+    """Inline Markdown → the words a reader sees, markup removed, whitespace collapsed."""
+    if not markdown:
+        return ""
+    source = resolve_reference_links(markdown)
+    if not any(ch in source for ch in "`*_[]<>&\\~!"):
+        return _WHITESPACE.sub(" ", source).strip()
+    try:
+        tokens = _md.parseInline(source)
+    except Exception:  # noqa: BLE001 - a parser oddity must not hide the author's text
+        return _WHITESPACE.sub(" ", source).strip()
+    out: list[str] = []
+    for block in tokens:
+        for token in block.children or []:
+            if token.type in ("text", "code_inline"):
+                out.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+    return _WHITESPACE.sub(" ", "".join(out)).strip()
+
+
+def quote(text: str, start: int, end: int, limit: int | None = None) -> str:
+    """The words written in text[start:end], markup removed; cut to `limit` characters with "…"."""
+    shown = plain(inline_source(text, Span(start, end)))
+    if limit is not None and len(shown) > limit:
+        shown = shown[: max(limit - 1, 0)].rstrip() + "…"
+    return shown

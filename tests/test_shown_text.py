@@ -1,0 +1,103 @@
+"""What people and tools read is what the author wrote (issue 18).
+
+The analyser reads normalised prose (inline code replaced by the word "code"); nothing shown
+takes its text from there. These tests check the document layer: action items, titles,
+headings and quotes are cut from the original text, with the Markdown markup removed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.document import parse
+from reviewer.document.prose import CODE_WORD
+from reviewer.document.shown import inline_source, plain, quote
+from reviewer.document.model import Span
+
+
+@pytest.mark.parametrize("markdown, shown", [
+    ("Pin `terraform` to 1.5 in the runner image", "Pin terraform to 1.5 in the runner image"),
+    ("Use ``a `tick` inside`` code", "Use a `tick` inside code"),
+    ("Read the [runbook](https://wiki.example/rb) first", "Read the runbook first"),
+    ("Page **only** the _primary_ on-call", "Page only the primary on-call"),
+    ("Drop ~~the~~ old flag", "Drop the old flag"),
+    ("Alert at <https://grafana.example/d/1>", "Alert at https://grafana.example/d/1"),
+    ("See https://status.example.com/x for details", "See https://status.example.com/x for details"),
+    ("Escape \\*stars\\* and use &amp;", "Escape *stars* and use &"),
+    ("Skip <b>raw</b> html <!-- hidden --> here", "Skip raw html here"),
+    ("A diagram ![graph](g.png) here", "A diagram here"),
+    ("Keep snake_case_names and 2 * 3 maths", "Keep snake_case_names and 2 * 3 maths"),
+    ("Two\nlines", "Two lines"),
+    ("See [the ticket][ops] for it", "See the ticket for it"),
+])
+def test_plain_removes_markup_and_keeps_the_authors_words(markdown, shown):
+    assert plain(markdown) == shown
+
+
+def test_inline_source_drops_container_markers_of_continuation_lines():
+    text = "> - first `part`\n>   second part\n"
+    start = text.index("first")
+    assert inline_source(text, Span(start, text.index("part\n") + 4)) == "first `part`\nsecond part"
+    assert quote(text, start, len(text)) == "first part second part"
+    assert quote("a" * 50, 0, 50, limit=10) == "aaaaaaaaa…"
+
+
+ACTIONS = """# The `apply` outage
+
+## Action items
+- [ ] Block retries of `apply` jobs whose commit is not the current HEAD (owner: @ana, OPS-1, due 2026-02-01)
+- [x] `prevent_destroy` on ASGs, load balancers
+  and DNS zones for **live video** <!-- pmreview-disable-line PM508 -->
+- Move duration maths to `time.monotonic()`; see the [lint rule](https://lint.example/r/7)
+
+| Action | Owner | Ticket |
+|---|---|---|
+| Reject `a \\| b` in `deploy.yaml` | @bo | OPS-2 |
+"""
+
+
+def test_action_items_show_code_links_and_text_as_written():
+    doc = parse(ACTIONS)
+    texts = [a.text for a in doc.action_items]
+    assert texts == [
+        "Block retries of apply jobs whose commit is not the current HEAD (owner: @ana, OPS-1, due 2026-02-01)",
+        "prevent_destroy on ASGs, load balancers and DNS zones for live video",
+        "Move duration maths to time.monotonic(); see the lint rule",
+        "Reject a | b in deploy.yaml",
+    ]
+    assert not any(CODE_WORD in t.split() for t in texts)
+    markdown = [a.markdown for a in doc.action_items]
+    assert markdown[0].startswith("Block retries of `apply` jobs")  # no checkbox
+    assert markdown[1] == "`prevent_destroy` on ASGs, load balancers\nand DNS zones for **live video**"
+    assert markdown[2].endswith("[lint rule](https://lint.example/r/7)")
+    assert markdown[3] == "Reject `a | b` in `deploy.yaml`"
+    for item in doc.action_items:
+        # The shown words are read from where the item stands.
+        assert item.text_span is not None and item.span.covers(item.text_span)
+        assert item.text in plain(inline_source(doc.text, item.text_span)).replace("\\|", "|")
+
+
+def test_titles_and_headings_are_shown_as_written():
+    doc = parse(ACTIONS)
+    assert doc.title == "The apply outage"
+    assert doc.sections[1].title == f"The {CODE_WORD} outage"  # the analyser's prose, kept inside
+    labelled = parse("# x\n\n**Root `cause`**: the pool\n")
+    label = next(s for s in labelled.sections if s.level == 7)
+    assert labelled.heading_text(label) == "Root cause"
+
+
+def test_a_prose_span_ending_on_inline_code_ends_after_the_code():
+    doc = parse("Then `deploy-bot` removed it.\n")
+    block = doc.blocks[0]
+    at = block.text.index(CODE_WORD)
+    span = block.original_span(0, at + len(CODE_WORD))
+    assert doc.text[span.start : span.end] == "Then `deploy-bot`"
+    assert doc.readable(block) == "Then deploy-bot removed it."
+
+
+@pytest.mark.parametrize("between", ["### Other things\n\n#### Remediation\n", "### Follow-ups\n",
+                                     "### Notes\nSome words.\n\n#### Action items\n", "**Next steps**:\n\n"])
+def test_an_action_item_under_nested_headings_is_read_once(between):
+    doc = parse(f"# Outage\n\n## Action items\n\n{between}\n- Add alerting on the pool size\n\n"
+                "| Action | Owner |\n|---|---|\n| Add a CI check | @bo |\n")
+    assert [a.text for a in doc.action_items] == ["Add alerting on the pool size", "Add a CI check"]
