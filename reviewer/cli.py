@@ -119,9 +119,15 @@ def check(
     stdin_filename: Annotated[Optional[str], typer.Option(help="The name to report for '-'.")] = None,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr (only in a terminal).")] = True,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Colour the text output.")] = None,
+    server_url: Annotated[Optional[str], typer.Option(
+        envvar="PMREVIEW_SERVER_URL",
+        help="Base URL of your pmreview service: SARIF links each rule to its /rules/CODE page there.")] = None,
 ) -> None:
     """Review postmortems and report what needs work."""
-    from reviewer.output import FORMATS, render
+    import time
+
+    from reviewer.output import FORMATS, RunOptions, render
+    from reviewer.output.common import Gate
     from reviewer.review import Document, Reviewer
 
     if output_format not in FORMATS:
@@ -145,6 +151,9 @@ def check(
         overrides["fail_under_dimension"] = _parse_dimension_bars(fail_under_dimension)
     if not paths:
         raise fail_usage("give files, folders or '-' for stdin")
+    if server_url is not None and not server_url.lower().startswith(("http://", "https://")):
+        raise fail_usage("--server-url takes an http:// or https:// URL")
+    started = time.perf_counter()
 
     try:
         fixed = read_file(config_file) if config_file else None
@@ -222,7 +231,8 @@ def check(
             progress_bar.stop()
 
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    report = render(output_format, reviews, color=use_color and output_format == "text")
+    options = RunOptions(fail_on_never=never, elapsed=time.perf_counter() - started, rules_url=server_url)
+    report = render(output_format, reviews, color=use_color and output_format == "text", options=options)
     if output is not None:
         try:
             output.write_text(report, encoding="utf-8")
@@ -234,7 +244,8 @@ def check(
             sys.stdout.write("\n")
     if unreadable or any(r.error for r in reviews):
         raise typer.Exit(EXIT_USAGE)
-    if not never and any(r.fails(r.config or first) for r in reviews):
+    # `--fail-on never` turns off the findings' part of the gate only: score bars still apply.
+    if any(Gate.of(r, options, fallback=first).fails(r) for r in reviews):
         raise typer.Exit(EXIT_FAIL)
     raise typer.Exit(EXIT_OK)
 
@@ -247,22 +258,40 @@ def _stderr_console():
 
 @app.command("rules")
 def list_rules(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
 ) -> None:
-    """List every rule: code, name, dimension, default severity, summary."""
+    """List every rule: code, name, dimension, default severity, summary (`--format markdown`: every doc)."""
     from reviewer.rules.base import all_rules
 
     rules = all_rules()
+    if output_format == "markdown":
+        typer.echo(rules_markdown(rules.values()), nl=False)
+        return
     if output_format == "json":
         typer.echo(json.dumps([{"code": r.code, "name": r.name, "dimension": r.dimension.value,
                                 "severity": r.severity.value, "category": r.category, "summary": r.summary,
                                 "full_bar_only": r.full_bar_only} for r in rules.values()], indent=2))
         return
     if output_format != "text":
-        raise fail_usage("--format takes text or json")
+        raise fail_usage("--format takes text, json or markdown")
     width = max((len(r.name) for r in rules.values()), default=10)
     for r in rules.values():
         typer.echo(f"{r.code}  {r.name:<{width}}  {r.dimension.value:<7}  {r.severity.value:<10}  {r.summary}")
+
+
+def rules_markdown(rules) -> str:
+    """docs/rules.md: every rule's documentation under a heading whose anchor is its code (#pm201)."""
+    lines = ["# pmreview rules", "",
+             "Written by `pmreview rules --format markdown > docs/rules.md`; `pmreview rule CODE` prints one.", ""]
+    for rule in rules:
+        lines.append(f"- [{rule.code} {rule.name}](#{rule.code.lower()}): {rule.summary}")
+    for rule in rules:
+        doc = rule.doc().strip()
+        # The rule's own title becomes the anchor heading; its sections move one level down.
+        body = "\n".join(("#" + line) if line.startswith("#") else line for line in doc.splitlines()[1:])
+        lines += ["", f"## {rule.code}", "", f"**{rule.name}** ({rule.dimension.value}, {rule.severity.value})",
+                  body.rstrip()]
+    return "\n".join(lines) + "\n"
 
 
 @app.command("rule")

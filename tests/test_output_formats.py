@@ -255,23 +255,28 @@ def test_github_commands_escape_and_point_at_the_span(reviews):
 
 # --- junit ------------------------------------------------------------------------------------
 
-def test_junit_is_valid_xml_with_one_failure_per_finding(reviews):
+def test_junit_is_valid_xml_with_a_testcase_per_finding_failing_only_at_the_gate(reviews):
     out = render("junit", reviews)
     assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     root = ET.fromstring(out.encode("utf-8"))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("8", "5", "1")
+    # 5 findings + a score case, 1 + 1 score cases, 1 error case; only the 2 errors fail (fail-on error)
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("9", "2", "1")
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["docs/pm,one: \U0001f680.md", "docs/empty.md", "-", "docs/missing.md"]
-    failures = suites[0].findall("testcase/failure")
-    assert len(failures) == 5
-    for failure, finding in zip(failures, reviews[0].findings, strict=True):
+    cases = suites[0].findall("testcase")
+    assert cases[0].get("name") == "score" and cases[0].find("failure") is None
+    for case, finding in zip(cases[1:], reviews[0].findings, strict=True):
+        failure = case.find("failure")
+        if finding.severity is not Severity.ERROR:
+            assert failure is None and finding.code in case.find("system-out").text
+            continue
         expected = re.sub("[\x00\x1b\x0b]", "\ufffd", finding.message).replace("\r", "\n")
         assert failure.get("message").replace("\r", "\n") == expected
         assert failure.get("type") == finding.severity.value
-    forgot_case = suites[0].findall("testcase")[1]
+    forgot_case = cases[2]
     line, column = line_and_column(TEXT, TEXT.index("forgot"))
-    assert forgot_case.get("line") == str(line) and forgot_case.get("name").endswith(f"at {line}:{column}")
+    assert forgot_case.get("name").endswith(f"at {line}:{column}")
     assert suites[1].get("tests") == "1" and suites[1].find("testcase/failure") is None
     error = suites[3].find("testcase/error")
     assert error is not None and "no such file" in error.get("message")
@@ -396,6 +401,8 @@ def test_a_real_review_renders_in_every_format(review_text):
         assert (entry["line"], entry["column"]) == line_and_column(text, finding.start)
     assert len(sarif_results(json.loads(render("sarif", [review])))) == len(review.findings)
     assert len(parse_github(render("github", [review]))) == len(review.findings)
-    assert int(ET.fromstring(render("junit", [review])).get("failures")) == len(review.findings)
+    junit = ET.fromstring(render("junit", [review]))
+    assert len(junit.findall("testsuite/testcase")) == len(review.findings) + 1  # + the score case
+    assert int(junit.get("failures")) == sum(f.severity is Severity.ERROR for f in review.findings)
     heads = [m for m in map(HEADLINE.match, render("text", [review]).splitlines()) if m]
     assert [(h["path"], h["code"]) for h in heads] == [("postmortems/thin draft.md", f.code) for f in review.findings]

@@ -83,7 +83,9 @@ def test_no_format_breaks_on_any_text(batch):
     assert len(lines) - 1 == sum(len(r.findings) if not r.error else 1 for r in batch)
 
     root = ET.fromstring(outputs["junit"].encode("utf-8"))
-    assert int(root.get("failures")) == sum(len(r.findings) for r in batch if not r.error)
+    # Reviews without a config get the default gate (fail-on error); no score bar is set.
+    assert int(root.get("failures")) == sum(f.severity.rank >= Severity.ERROR.rank
+                                            for r in batch if not r.error for f in r.findings)
     assert int(root.get("errors")) == sum(1 for r in batch if r.error)
 
     assert "\x1b" not in outputs["text"]

@@ -5,7 +5,7 @@
 
 This package is the only place that turns code-point offsets into lines, columns, UTF-16 or
 byte offsets (see `positions.LineIndex`). Each format is one module with
-`render(reviews, *, color) -> str`; `color` only changes the text format.
+`render(reviews, *, color, options) -> str`; `color` only changes the text format.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 from reviewer.errors import PmreviewError
+from reviewer.output.common import RunOptions
 
 if TYPE_CHECKING:
     from reviewer.review import Review
@@ -42,9 +43,13 @@ def renderer(fmt: str) -> Callable[..., str]:
     return import_module(_MODULES[key]).render
 
 
-def render(fmt: str, reviews: Sequence[Review], *, color: bool = False) -> str:
-    """The report for `reviews` in format `fmt` (one of FORMATS), as one string ending in a newline."""
-    return renderer(fmt)(list(reviews), color=color)
+def render(fmt: str, reviews: Sequence[Review], *, color: bool = False, options: RunOptions | None = None) -> str:
+    """The report for `reviews` in format `fmt` (one of FORMATS), as one string ending in a newline.
+
+    `options` carries what the run knows beyond the reviews (`--fail-on never`, its duration,
+    the service URL for rule links); formats that do not report it ignore it.
+    """
+    return renderer(fmt)(list(reviews), color=color, options=options or RunOptions())
 
 
-__all__ = ["FORMATS", "UnknownFormatError", "render", "renderer"]
+__all__ = ["FORMATS", "RunOptions", "UnknownFormatError", "render", "renderer"]

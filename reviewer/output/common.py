@@ -126,3 +126,63 @@ def jsonable(value: Any) -> Any:
     if callable(dump):
         return jsonable(dump(mode="json"))
     return safe_text(str(value))
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run knows beyond its reviews, for the formats that report it.
+
+    `fail_on_never`: `--fail-on never` was given (findings fail nothing; score bars still do).
+    `elapsed`: seconds the run took (JUnit `time`). `rules_url`: the base URL of a running
+    pmreview service, whose `/rules/CODE` pages SARIF links as each rule's help.
+    """
+
+    fail_on_never: bool = False
+    elapsed: float | None = None
+    rules_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What fails the CI gate for one review: the one definition the exit code and the reports share.
+
+    A finding fails when its severity reaches the file's `fail-on` (never with `--fail-on never`);
+    a score fails when it is under `fail-under` / `fail-under-dimension`, whatever `fail-on` says.
+    """
+
+    fail_on: Severity | None
+    fail_under: float | None
+    fail_under_dimension: dict
+
+    @classmethod
+    def of(cls, review: Review, options: RunOptions | None = None, fallback: Any = None) -> Gate:
+        config = review.config or fallback
+        if config is None:
+            from reviewer.config import Config
+
+            config = Config()
+        never = options is not None and options.fail_on_never
+        return cls(fail_on=None if never else config.fail_on, fail_under=config.fail_under,
+                   fail_under_dimension=dict(config.fail_under_dimension))
+
+    def finding_fails(self, finding: Any) -> bool:
+        return self.fail_on is not None and finding.severity.rank >= self.fail_on.rank
+
+    def score_failures(self, review: Review) -> list[str]:
+        """One line per score under its bar ("overall 62.5 is under the bar of 70")."""
+        if review.scores is None:
+            return []
+        failures = []
+        if self.fail_under is not None and review.scores.overall < self.fail_under:
+            failures.append(f"overall score {review.scores.overall:.1f} is under the bar of {self.fail_under:g}")
+        for dimension, bar in self.fail_under_dimension.items():
+            value = review.scores.dimensions.get(dimension)
+            if value is not None and value < bar:
+                name = getattr(dimension, "value", dimension)
+                failures.append(f"{name} score {value:.1f} is under the bar of {bar:g}")
+        return failures
+
+    def fails(self, review: Review) -> bool:
+        if review.error:
+            return True
+        return any(self.finding_fails(f) for f in review.findings) or bool(self.score_failures(review))

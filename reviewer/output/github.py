@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reviewer.findings import Finding, Severity
-from reviewer.output.common import display_path, plural, safe_text, summarize, uri_path
+from reviewer.output.common import RunOptions, display_path, plural, safe_text, summarize, uri_path
 from reviewer.output.positions import LineIndex, is_document_level
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def render(reviews: Sequence[Review], *, color: bool = False) -> str:
+def render(reviews: Sequence[Review], *, color: bool = False, options: RunOptions | None = None) -> str:
     lines: list[str] = []
     for review in reviews:
         path = uri_path(display_path(review))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer import __version__
 from reviewer.findings import Finding
-from reviewer.output.common import display_path, jsonable, summarize
+from reviewer.output.common import RunOptions, display_path, jsonable, summarize
 from reviewer.output.positions import LineIndex
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 FINDING_FIELDS = tuple(Finding.model_fields)
 
 
-def render(reviews: Sequence[Review], *, color: bool = False) -> str:
+def render(reviews: Sequence[Review], *, color: bool = False, options: RunOptions | None = None) -> str:
     report = {
         "version": __version__,
         "files": [file_entry(review) for review in reviews],

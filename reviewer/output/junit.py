@@ -1,18 +1,31 @@
 """JUnit XML output, for CI systems that show test reports (GitLab, Jenkins, Azure, …).
 
-    <testsuites name="pmreview" tests="3" failures="2" errors="0">
-      <testsuite name="docs/pm.md" tests="2" failures="2" errors="0" skipped="0">
-        <testcase name="PM201 blameful-phrase at 12:5" classname="pmreview.PM201" file="docs/pm.md" line="12">
-          <failure message="..." type="warning">docs/pm.md:12:5: PM201 [warning] ...</failure>
+    <testsuites name="pmreview" tests="4" failures="1" errors="0" time="1.2">
+      <testsuite name="docs/pm.md" tests="4" failures="1" errors="0" skipped="0" time="0.0">
+        <properties><property name="score" value="71.5"/> … </properties>
+        <testcase name="score" classname="pmreview.score" time="0.0"/>
+        <testcase name="PM103 placeholder at 8:50" classname="pmreview.PM103" time="0.0">
+          <failure message="Placeholder …" type="error">docs/pm.md:8:50: PM103 [error] …</failure>
+        </testcase>
+        <testcase name="PM201 person-fault at 19:1" classname="pmreview.PM201" time="0.0">
+          <system-out>docs/pm.md:19:1: PM201 [warning] … (below the gate: fail-on error)</system-out>
         </testcase>
       </testsuite>
     </testsuites>
 
-One testsuite per file, one failing testcase per finding (a file with no findings has one
-passing testcase, so every file shows up); a file that could not be reviewed has one testcase
-with an <error>. Positions are 1-based, columns in code points. Everything goes through
-ElementTree (which escapes markup), after removing characters XML 1.0 cannot carry at all
-(most control characters, U+FFFE/U+FFFF, lone surrogates): they become U+FFFD.
+The report agrees with the exit code (`common.Gate`): a finding is a `<failure>` only when it
+fails the gate (its severity reaches the file's `fail-on`; none with `--fail-on never`); the
+other findings are passing testcases whose `<system-out>` says what was found, so a viewer shows
+them without turning a green run red. Each reviewed file also has a `score` testcase, failing
+when a score is under `fail-under` / `fail-under-dimension`; the scores are the suite's
+properties. A file that could not be reviewed has one testcase with an `<error>`.
+
+Written with junitparser, in the dialect of the Jenkins xUnit plugin's `junit-10.xsd` (which
+has no `file` or `line` on a testcase: the position is in the name and the body). Names are
+unique within a suite (a second finding of a rule at the same place gets " #2"). Findings are
+not timed one by one: testcases carry `time="0.0"`, the root the run's duration when known.
+Characters XML 1.0 cannot carry (most control characters, U+FFFE/U+FFFF, lone surrogates)
+become U+FFFD before anything is written.
 """
 
 from __future__ import annotations
@@ -22,81 +35,111 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from reviewer.output.common import display_path, uri_path
+from junitparser import Error, Failure, JUnitXml, SystemOut, TestCase, TestSuite
+
+from reviewer.output.common import Gate, RunOptions, display_path, uri_path
 from reviewer.output.positions import LineIndex, is_document_level
 
 if TYPE_CHECKING:
+    from reviewer.findings import Finding
     from reviewer.review import Review
 
 # Everything outside XML 1.0's Char production.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 SNIPPET_CHARS = 200
+NOT_TIMED = 0.0
 
 
 def xml_text(value: object) -> str:
     return _NOT_XML_CHAR.sub("\ufffd", str(value))
 
 
-def render(reviews: Sequence[Review], *, color: bool = False) -> str:
-    root = ET.Element("testsuites", name="pmreview")
+def render(reviews: Sequence[Review], *, color: bool = False, options: RunOptions | None = None) -> str:
+    options = options or RunOptions()
+    root = JUnitXml(name="pmreview")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for review in reviews:
-        suite = _suite(review)
-        root.append(suite)
-        for key in totals:
-            totals[key] += int(suite.get(key, "0"))
-    for key, value in totals.items():
-        root.set(key, str(value))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        suite = _suite(review, Gate.of(review, options))
+        root.append(suite)  # not add_testsuite: it compares with every suite already there
+        totals["tests"] += suite.tests
+        totals["failures"] += suite.failures
+        totals["errors"] += suite.errors
+    root.tests, root.failures, root.errors = totals["tests"], totals["failures"], totals["errors"]
+    root.time = round(options.elapsed, 3) if options.elapsed is not None else NOT_TIMED
+    tree = ET.fromstring(root.tostring())
+    ET.indent(tree)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, encoding="unicode") + "\n"
 
 
-def _suite(review: Review) -> ET.Element:
+def _suite(review: Review, gate: Gate) -> TestSuite:
     path = xml_text(uri_path(display_path(review)))
-    suite = ET.Element("testsuite", name=path)
+    suite = TestSuite(xml_text(path))
     if review.error:
-        case = ET.SubElement(suite, "testcase", name="review", classname="pmreview", file=path)
-        error = ET.SubElement(case, "error", message=xml_text(review.error), type="review-error")
+        case = TestCase("review", "pmreview", NOT_TIMED)
+        error = Error(xml_text(review.error), "review-error")
         error.text = xml_text(review.error)
-        _counts(suite, tests=1, failures=0, errors=1)
+        case.result = [error]
+        suite.add_testcases([case])
         return suite
-    if review.scores is not None:
-        properties = ET.SubElement(suite, "properties")
-        ET.SubElement(properties, "property", name="score", value=f"{review.scores.overall:.1f}")
-        for dimension, value in review.scores.dimensions.items():
-            ET.SubElement(properties, "property", name=f"score.{getattr(dimension, 'value', dimension)}",
-                          value=f"{value:.1f}")
-        ET.SubElement(properties, "property", name="suppressed", value=str(review.suppressed or 0))
-    if not review.findings:
-        ET.SubElement(suite, "testcase", name="no findings", classname="pmreview", file=path)
-        _counts(suite, tests=1, failures=0, errors=0)
-        return suite
+    _properties(suite, review, gate)
+    cases = [_score_case(path, review, gate)]
     index = LineIndex(review.text or "")
+    seen: dict[str, int] = {}
     for finding in review.findings:
         document_level = is_document_level(finding.start, finding.end)
         line, column = (1, 1) if document_level else index.line_col(finding.start)
-        where = "document" if document_level else f"{line}:{column}"
-        case = ET.SubElement(suite, "testcase", name=xml_text(f"{finding.code} {finding.name} at {where}"),
-                             classname=xml_text(f"pmreview.{finding.code}"), file=path, line=str(line))
-        failure = ET.SubElement(case, "failure", message=xml_text(finding.message),
-                                type=xml_text(finding.severity.value))
-        body = [f"{path}:{line}:{column}: {finding.code} [{finding.severity.value}] {finding.message}"]
-        if not document_level:
-            flagged = index.text[index.clamp(finding.start):index.clamp(finding.end)]
-            if len(flagged) > SNIPPET_CHARS:
-                flagged = flagged[:SNIPPET_CHARS] + "…"
-            if flagged:
-                body.append(f"flagged: {flagged}")
-        if finding.section:
-            body.append(f"section: {finding.section}")
-        body.extend(f"replace with: {r}" for r in finding.replacements)
-        failure.text = xml_text("\n".join(body))
-    _counts(suite, tests=len(review.findings), failures=len(review.findings), errors=0)
+        name = f"{finding.code} {finding.name} at {'document' if document_level else f'{line}:{column}'}"
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = f"{name} #{seen[name]}"
+        case = TestCase(xml_text(name), xml_text(f"pmreview.{finding.code}"), NOT_TIMED)
+        body = _body(path, index, finding, line, column, document_level)
+        if gate.finding_fails(finding):
+            failure = Failure(xml_text(finding.message), xml_text(finding.severity.value))
+            failure.text = body
+            case.result = [failure]
+        else:
+            below = "fail-on never" if gate.fail_on is None else f"fail-on {gate.fail_on.value}"
+            case.append(SystemOut(f"{body}\n(reported, not failing: below the gate, {below})"))
+        cases.append(case)
+    suite.add_testcases(cases)  # once: add_testcase recounts the whole suite every time
     return suite
 
 
-def _counts(suite: ET.Element, *, tests: int, failures: int, errors: int) -> None:
-    suite.set("tests", str(tests))
-    suite.set("failures", str(failures))
-    suite.set("errors", str(errors))
-    suite.set("skipped", "0")
+def _properties(suite: TestSuite, review: Review, gate: Gate) -> None:
+    if review.scores is not None:
+        suite.add_property("score", f"{review.scores.overall:.1f}")
+        for dimension, value in review.scores.dimensions.items():
+            suite.add_property(f"score.{getattr(dimension, 'value', dimension)}", f"{value:.1f}")
+    suite.add_property("fail-on", gate.fail_on.value if gate.fail_on is not None else "never")
+    if gate.fail_under is not None:
+        suite.add_property("fail-under", f"{gate.fail_under:g}")
+    for dimension, bar in gate.fail_under_dimension.items():
+        suite.add_property(f"fail-under.{getattr(dimension, 'value', dimension)}", f"{bar:g}")
+    suite.add_property("suppressed", str(review.suppressed or 0))
+
+
+def _score_case(path: str, review: Review, gate: Gate) -> TestCase:
+    case = TestCase("score", "pmreview.score", NOT_TIMED)
+    under = gate.score_failures(review)
+    if under:
+        failure = Failure(xml_text("; ".join(under)), "score")
+        failure.text = xml_text("\n".join(f"{path}: {line}" for line in under))
+        case.result = [failure]
+    elif review.scores is not None:
+        case.append(SystemOut(f"{path}: score {review.scores.overall:.1f}"))
+    return case
+
+
+def _body(path: str, index: LineIndex, finding: Finding, line: int, column: int, document_level: bool) -> str:
+    body = [f"{path}:{line}:{column}: {finding.code} [{finding.severity.value}] {finding.message}"]
+    if not document_level:
+        flagged = index.text[index.clamp(finding.start):index.clamp(finding.end)]
+        if len(flagged) > SNIPPET_CHARS:
+            flagged = flagged[:SNIPPET_CHARS] + "…"
+        if flagged:
+            body.append(f"flagged: {flagged}")
+    if finding.section:
+        body.append(f"section: {finding.section}")
+    body.extend(f"replace with: {r}" for r in finding.replacements)
+    return xml_text("\n".join(body))

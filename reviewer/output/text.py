@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 
 from reviewer.findings import Finding, Severity
-from reviewer.output.common import display_path, plural, summarize, terminal_text
+from reviewer.output.common import RunOptions, display_path, plural, summarize, terminal_text
 from reviewer.output.positions import LineIndex, is_document_level
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class _Style:
         return f"{code}{text}{_RESET}" if self.color and text else text
 
 
-def render(reviews: Sequence[Review], *, color: bool = False) -> str:
+def render(reviews: Sequence[Review], *, color: bool = False, options: RunOptions | None = None) -> str:
     style = _Style(color)
     blocks: list[str] = []
     for review in reviews:
