@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.problems import InvalidField, NotFound, UnsupportedMediaType
 from api.state import ServiceUnavailable
+from reviewer.corpus.errors import BadRecord, StoreError, StoreRefused, StoreUnavailable
 from reviewer.errors import DocumentTooLarge, ModelUnavailable, PmreviewError
 
 log = logging.getLogger("pmreview.api")
@@ -36,6 +37,23 @@ def field_errors(exc: RequestValidationError) -> list[dict]:
         out.append({"field": ".".join(location) or "body", "loc": location, "reason": reason,
                     "type": error.get("type", "value_error")})
     return out
+
+
+def request_id_of(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+def store_failure(request: Request, exc: StoreError, cause: BaseException) -> JSONResponse:
+    """A database failure: the detail (driver message, SQL) to the log under the request id; the
+    client gets fixed words and that id. A store that is down: 503 + Retry-After; a refused record: 422."""
+    request_id = request_id_of(request)
+    log.error("store error: %s", type(cause).__name__, exc_info=cause,
+              extra={"fields": {"request_id": request_id, "route": request.scope.get("path")}})
+    body = {"detail": f"{exc}; the server log has the details under request id {request_id}",
+            "request_id": request_id}
+    if isinstance(exc, StoreRefused):
+        return JSONResponse(body, status_code=422)
+    return JSONResponse(body, status_code=503, headers={"Retry-After": str(exc.retry_after or 30)})
 
 
 def install(app: FastAPI) -> None:
@@ -64,6 +82,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PmreviewError)
     async def pmreview_error(request: Request, exc: PmreviewError) -> JSONResponse:
+        if isinstance(exc, StoreError):
+            return store_failure(request, exc, exc.__cause__ or exc)
+        if isinstance(exc, BadRecord) and exc.field:
+            errors = [{"field": f"body.{exc.field}", "loc": ["body", exc.field], "reason": str(exc),
+                       "type": "bad_record"}]
+            return JSONResponse({"detail": f"invalid request: body.{exc.field}: {exc}", "errors": errors},
+                                status_code=422)
         if isinstance(exc, InvalidField):
             errors = field_errors(RequestValidationError(exc.errors))
             return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
@@ -78,14 +103,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.exception_handler(SQLAlchemyError)
-    async def store_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
-        log.error("store error", exc_info=exc)
-        return JSONResponse({"detail": "the incident store is not reachable; try again later"}, status_code=503,
-                            headers={"Retry-After": "30"})
+    async def sql_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        return store_failure(request, StoreUnavailable(), exc)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        request_id = request.scope.get("state", {}).get("request_id")
+        request_id = request_id_of(request)
         log.error("unhandled error", exc_info=exc, extra={"fields": {"request_id": request_id,
                                                                      "route": request.scope.get("path")}})
         return JSONResponse({"detail": "internal error; the server log has the details", "request_id": request_id},

@@ -20,6 +20,7 @@ from reviewer.corpus.service import Corpus
 from reviewer.corpus.types import IncidentFilters
 from tests.corpus_fixtures import INCIDENTS, check_shared_store, postmortem, write_incidents
 from tests.postgres import new_database, temporary_postgres, unavailable_reason
+from tests.test_security_store import OVERLONG, OVERLONG_IDS
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
 
@@ -169,3 +170,87 @@ def test_replicas_opening_a_new_database_at_once_all_open_it(server):
         for thread in threads:
             thread.join(60)
         assert errors == []
+
+
+# -- store errors tell a client nothing (issue 17) ---------------------------------------------
+
+def _with_password(url: str) -> str:
+    """The same database with a password in the URL (the test server trusts every local login)."""
+    return url.replace("postgresql+psycopg://postgres@", "postgresql+psycopg://postgres:hunter2-pw@", 1)
+
+
+@pytest.mark.parametrize("line,field,limit,value", OVERLONG, ids=OVERLONG_IDS)
+def test_overlong_fields_give_the_same_refusal_as_on_sqlite(database, line, field, limit, value):
+    from tests.test_security_store import _front, skipped_reason
+
+    on_postgres, on_sqlite = open_corpus(database), open_corpus("sqlite://")
+    try:
+        refusals = [skipped_reason(corpus, _front(line)) for corpus in (on_postgres, on_sqlite)]
+        assert refusals[0] == refusals[1] and refusals[0][0] == field and value not in refusals[0][1]
+        assert on_postgres.count() == 0
+    finally:
+        on_postgres.close()
+        on_sqlite.close()
+
+
+def _app(database: str, analyzer):
+    from api.app import create_app
+    from api.settings import Settings
+
+    return create_app(Settings(seed_corpus=False), analyzer=analyzer,
+                      corpus_factory=lambda: open_corpus(database))
+
+
+def _started(client) -> None:
+    state = client.app.state.service
+    assert state.wait_started(120) and state.corpus_ready.wait(120)
+
+
+def test_api_answers_a_refused_write_without_password_url_or_sql(database, analyzer, monkeypatch):
+    """Over-long fields are 422 naming the field; and should a value still reach PostgreSQL and be
+    refused there (here: the check before the write switched off), the answer holds no URL,
+    password, SQL or parameter, only fixed words and the request id."""
+    from fastapi.testclient import TestClient
+
+    from reviewer.corpus.types import FIELD_LIMITS
+    from tests.test_security_store import LONG_SERVICE, LONG_SEVERITY, _front, assert_safe
+
+    with TestClient(_app(_with_password(database), analyzer)) as client:
+        _started(client)
+        for line, field in ((f"services: [{LONG_SERVICE}]", "services"), (f"severity: {LONG_SEVERITY}", "severity")):
+            response = client.post("/v1/incidents", content=_front(line).encode(),
+                                   headers={"Content-Type": "text/markdown"})
+            assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["body", field]
+            assert_safe(response, "hunter2", "127.0.0.1", LONG_SERVICE, LONG_SEVERITY)
+        monkeypatch.setitem(FIELD_LIMITS, "service", 100_000)  # let the value reach the database
+        response = client.post("/v1/incidents", content=_front(f"services: [{LONG_SERVICE}]").encode(),
+                               headers={"Content-Type": "text/markdown"})
+        assert response.status_code == 422, response.text
+        assert response.json()["request_id"] == response.headers["X-Request-Id"]
+        assert_safe(response, "hunter2", "127.0.0.1", LONG_SERVICE, "incident_services", "psycopg")
+
+
+def test_a_stopped_database_answers_503_with_retry_after(analyzer):
+    """PostgreSQL stops under a running service: reads and writes answer 503 + Retry-After, saying nothing of it."""
+    import contextlib
+
+    from fastapi.testclient import TestClient
+
+    from tests.test_security_store import _front, assert_safe
+
+    server = temporary_postgres()
+    url = _with_password(new_database(server.__enter__(), "pm_stopped"))
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(TestClient(_app(url, analyzer)))
+            _started(client)
+            assert client.post("/v1/incidents", json={"text": _front("severity: SEV-3", "inc-up-1")}).status_code == 201
+        finally:
+            server.__exit__(None, None, None)  # stops the server
+        listed = client.get("/v1/incidents")
+        written = client.post("/v1/incidents", json={"text": _front("severity: SEV-3", "inc-up-2")})
+        similar = client.post("/v1/similar", json={"text": "the cache nodes ran out of memory"})
+        for response in (listed, written, similar):
+            assert response.status_code == 503, response.text
+            assert int(response.headers["Retry-After"]) > 0
+            assert_safe(response, "hunter2", "127.0.0.1", "psycopg", "connection")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reviewer.corpus.types import (
+    FIELD_LIMITS,
     ActionItemState,
     Incident,
     ImportReport,
@@ -19,7 +20,9 @@ from reviewer.corpus.types import (
 )
 from reviewer.output.common import jsonable, safe_text
 
-MAX_ID_CHARS = 128
+MAX_ID_CHARS = FIELD_LIMITS["id"]
+ServiceName = Annotated[str, Field(max_length=FIELD_LIMITS["service"])]
+TagName = Annotated[str, Field(max_length=FIELD_LIMITS["tag"])]
 # Feedback on a draft that is not stored is kept under a key of this form (see POST /v1/reviews `draft_key`).
 DRAFT_KEY_PATTERN = r"^draft:[A-Za-z0-9._:/-]{1,120}$"
 
@@ -37,7 +40,9 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 class ActionItemOut(BaseModel):
-    text: str
+    text: str = Field(description="the item's words as the author wrote them, Markdown markup removed (inline "
+                                  "code keeps its content)")
+    markdown: str = Field("", description="the same words as written: inline Markdown (code spans, links, emphasis)")
     owner: str | None = None
     ticket: str | None = None
     due: dt.date | None = None
@@ -45,7 +50,8 @@ class ActionItemOut(BaseModel):
 
     @classmethod
     def of(cls, item: ActionItemState) -> ActionItemOut:
-        return cls(text=item.text, owner=item.owner, ticket=item.ticket, due=item.due, done=item.done)
+        return cls(text=item.text, markdown=item.markdown, owner=item.owner, ticket=item.ticket, due=item.due,
+                   done=item.done)
 
 
 class IncidentSummary(BaseModel):
@@ -149,13 +155,14 @@ class IncidentImport(BaseModel):
     id: str | None = Field(None, max_length=MAX_ID_CHARS, description="default: the front matter's id")
     text: str | None = Field(None, description="the postmortem, Markdown")
     markdown: str | None = Field(None, description="same as text")
-    title: str | None = Field(None, max_length=500)
+    title: str | None = Field(None, max_length=FIELD_LIMITS["title"])
     date: dt.date | None = None
-    severity: str | None = Field(None, max_length=50)
-    services: list[str] = Field(default_factory=list, max_length=100)
-    tags: list[str] = Field(default_factory=list, max_length=100)
-    root_cause_category: str | None = Field(None, max_length=100)
-    owner: str | None = Field(None, max_length=200)
+    severity: str | None = Field(None, max_length=FIELD_LIMITS["severity"])
+    services: list[ServiceName] = Field(default_factory=list, max_length=FIELD_LIMITS["services"])
+    tags: list[TagName] = Field(default_factory=list, max_length=FIELD_LIMITS["tags"])
+    root_cause_category: str | None = Field(None, max_length=100, description="one of the taxonomy's categories; "
+                                            "another label is ignored (the classifier decides)")
+    owner: str | None = Field(None, max_length=FIELD_LIMITS["owner"])
     started: dt.datetime | None = None
     detected: dt.datetime | None = None
     mitigated: dt.datetime | None = None
@@ -215,14 +222,16 @@ class FeedbackResult(BaseModel):
 
 class OpenActionItemOut(BaseModel):
     incident_id: str
-    text: str
+    text: str = Field(description="as written, Markdown markup removed")
+    markdown: str = Field("", description="as written: inline Markdown")
     owner: str | None = None
     ticket: str | None = None
     due: dt.date | None = None
 
     @classmethod
     def of(cls, item: OpenActionItem) -> OpenActionItemOut:
-        return cls(incident_id=item.incident_id, text=item.text, owner=item.owner, ticket=item.ticket, due=item.due)
+        return cls(incident_id=item.incident_id, text=item.text, markdown=item.markdown, owner=item.owner,
+                   ticket=item.ticket, due=item.due)
 
 
 class RootCauseGroupOut(BaseModel):

@@ -73,8 +73,9 @@ def import_incident(state: ServiceState, record: IncidentRecord) -> ImportResult
     corpus = state.require_corpus()
     report = corpus.import_record(record)
     if report.skipped:
-        reason = report.skipped[0].reason
-        raise InvalidField([{"loc": ("body",), "msg": reason, "type": "bad_record"}])
+        skipped = report.skipped[0]
+        location = ("body", skipped.field) if skipped.field else ("body",)
+        raise InvalidField([{"loc": location, "msg": skipped.reason, "type": "bad_record"}])
     incident = corpus.get(record.id, with_text=False)
     if incident is None:  # deleted by another request in between
         raise NotFound(f"incident {record.id!r} was removed while it was imported")

@@ -15,18 +15,25 @@ from functools import lru_cache
 from typing import Any
 
 from reviewer.corpus.errors import BadRecord
-from reviewer.corpus.types import ROOT_CAUSE_CATEGORIES, ActionItemState, Incident, IncidentRecord
+from reviewer.corpus.types import (
+    FIELD_LIMITS,
+    ROOT_CAUSE_CATEGORIES,
+    ActionItemState,
+    Incident,
+    IncidentRecord,
+    id_problem,
+)
 from reviewer.document import BlockKind, Postmortem, SectionKind, parse
 from reviewer.document.metadata import severity_level
+from reviewer.document.shown import inline_source, plain
 
-MAX_TEXT_CHARS = 500_000
+MAX_TEXT_CHARS = FIELD_LIMITS["text"]
 ROOT_CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.TRIGGER, SectionKind.FIVE_WHYS)
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-/]{0,127}$")
 _SPACES = re.compile(r"[ \t]+")
 
 
 def valid_id(value: object) -> bool:
-    return isinstance(value, str) and bool(_ID.match(value))
+    return id_problem(value) is None
 
 
 def as_date(value: Any, field: str) -> date | None:
@@ -39,7 +46,7 @@ def as_date(value: Any, field: str) -> date | None:
     try:
         return datetime.fromisoformat(str(value).strip()).date()
     except ValueError:
-        raise BadRecord(f"{field} {value!r} is not a date (YYYY-MM-DD)") from None
+        raise BadRecord(f"{field} must be a date (YYYY-MM-DD)") from None
 
 
 def as_datetime(value: Any, field: str) -> datetime | None:
@@ -52,7 +59,7 @@ def as_datetime(value: Any, field: str) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise BadRecord(f"{field} {value!r} is not a date-time (ISO 8601)") from None
+        raise BadRecord(f"{field} must be a date-time (ISO 8601)") from None
 
 
 def _as_list(value: Any) -> list[str]:
@@ -130,9 +137,18 @@ def _sections_text(doc: Postmortem, kinds: tuple[SectionKind, ...]) -> str:
     chosen = [s for s in chosen if not any(o is not s and o.span.covers(s.span) and o.level < s.level for o in chosen)]
     parts = []
     for section in chosen:
-        blocks = [doc.readable(b) for b in doc.blocks_in(section) if b.kind != BlockKind.HEADING and not b.quoted]
+        blocks = [_shown(doc, b) for b in doc.blocks_in(section) if b.kind != BlockKind.HEADING and not b.quoted]
         parts.append(" ".join(blocks))
     return _clean("\n".join(parts))
+
+
+def _shown(doc: Postmortem, block) -> str:
+    """A block as the reader sees it: the author's words cut from the original text, markup removed
+    (the block's `text` is the analyser's prose, where code reads "code")."""
+    source = inline_source(doc.text, block.span)
+    if block.kind == BlockKind.TABLE_CELL:
+        source = source.replace("\\|", "|")
+    return plain(source)
 
 
 def _first_paragraph(doc: Postmortem) -> str:
@@ -140,7 +156,7 @@ def _first_paragraph(doc: Postmortem) -> str:
     for kinds in ((BlockKind.PARAGRAPH,), (BlockKind.LIST_ITEM, BlockKind.TABLE_CELL)):
         for block in doc.blocks:
             if block.kind in kinds and not block.quoted and len(block.text.split()) >= 6:
-                return _clean(doc.readable(block))
+                return _clean(_shown(doc, block))
     return ""
 
 
@@ -160,8 +176,9 @@ def body_text(doc: Postmortem) -> str:
 
 def extract(record: IncidentRecord) -> tuple[Incident, str]:
     """Parse the record's text: the Incident to store and the document's whole prose. Raises BadRecord."""
-    if not _ID.match(record.id):
-        raise BadRecord(f"id {record.id!r} must be 1-128 letters, digits and . _ : - /")
+    problem = id_problem(record.id)
+    if problem:
+        raise BadRecord(problem)
     if len(record.text) > MAX_TEXT_CHARS:
         raise BadRecord(f"the text is {len(record.text):,} characters, above the limit of {MAX_TEXT_CHARS:,}")
     doc = _parsed(record.text)
@@ -191,10 +208,42 @@ def extract(record: IncidentRecord) -> tuple[Incident, str]:
         category=given, category_source="given" if given else None,
         summary=summary, root_cause=_sections_text(doc, ROOT_CAUSE_KINDS),
         resolution=_sections_text(doc, (SectionKind.RESOLUTION,)),
-        action_items=[ActionItemState(text=a.text, owner=a.owner, ticket=a.ticket, due=a.due, done=a.done)
-                      for a in doc.action_items],
+        action_items=action_items_of(doc),
         metrics=metrics, owner=record.owner or meta.owner, text=record.text, source=record.source,
         updated_at=datetime.now(timezone.utc)), body_text(doc)
+
+
+def action_items_of(doc: Postmortem) -> list[ActionItemState]:
+    return [ActionItemState(text=a.text, owner=a.owner, ticket=a.ticket, due=a.due, done=a.done, markdown=a.markdown)
+            for a in doc.action_items]
+
+
+# Raise when what `rederive` computes changes: stores opened by this version re-derive once.
+DERIVED_VERSION = "2"
+
+
+def rederive(incident: Incident) -> dict[str, Any] | None:
+    """The fields of a stored incident that are derived from its stored text, derived again by this
+    version (None when none differs): how stores written by an earlier version are corrected on
+    the next start, with nothing else stored touched (given fields, vectors, feedback).
+
+    The title is re-derived only when it is the one an earlier version derived (a heading read as
+    the analyser's prose), never when the record gave it.
+    """
+    if not incident.text:
+        return None
+    doc = _parsed(incident.text)
+    summary = _sections_text(doc, (SectionKind.SUMMARY,)) or _first_paragraph(doc)
+    fields: dict[str, Any] = {
+        "summary": summary, "root_cause": _sections_text(doc, ROOT_CAUSE_KINDS),
+        "resolution": _sections_text(doc, (SectionKind.RESOLUTION,)),
+        "action_items": action_items_of(doc),
+    }
+    derived_before = doc.metadata.title or next((s.title for s in doc.sections if s.level == 1), None)
+    if derived_before is not None and incident.title == derived_before.strip() and doc.title:
+        fields["title"] = doc.title.strip()
+    changed = {name: value for name, value in fields.items() if getattr(incident, name) != value}
+    return changed or None
 
 
 def field_texts(incident: Incident, whole: str) -> dict[str, str]:

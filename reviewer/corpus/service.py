@@ -29,12 +29,14 @@ import numpy as np
 from reviewer.corpus import groups as grouping
 from reviewer.corpus.categories import CategoryClassifier, SkopsCategoryClassifier, best
 from reviewer.corpus.embeddings import Embedder, embedder_from_name
-from reviewer.corpus.errors import BadRecord, CorpusError
+from reviewer.corpus.errors import BadRecord, CorpusError, StoreError
 from reviewer.corpus.extract import (
+    DERIVED_VERSION,
     body_text,
     content_hash,
     extract,
     field_texts,
+    rederive,
     record_from_mapping,
     record_from_markdown,
     valid_id,
@@ -43,6 +45,7 @@ from reviewer.corpus.index import LexicalIndex, TermCounts, VectorIndex, terms
 from reviewer.corpus.store import Store, StoredItem, open_store
 from reviewer.corpus.types import (
     EMBEDDED_FIELDS,
+    FieldLimitExceeded,
     ROOT_CAUSE_CATEGORIES,
     ImportReport,
     Incident,
@@ -55,6 +58,8 @@ from reviewer.corpus.types import (
     SimilarMatch,
     SkippedRecord,
     TrendPoint,
+    check_storable,
+    id_problem,
 )
 from reviewer.document import parse
 from reviewer.errors import ModelUnavailable, PmreviewError
@@ -130,7 +135,26 @@ class Corpus:
         first use, once per process). `classifier`: a root-cause `CategoryClassifier` (default:
         the shipped model in models/). Raises `CorpusError` on a bad URL or an unusable store.
         """
-        return cls(open_store(url), embedder=embedder, classifier=classifier, weights=weights)
+        corpus = cls(open_store(url), embedder=embedder, classifier=classifier, weights=weights)
+        corpus.rederive_stored()
+        return corpus
+
+    def rederive_stored(self) -> list[str]:
+        """Correct what an earlier version derived from the stored texts (action items, summary,
+        root cause, resolution, a derived title), once per DERIVED_VERSION: opening a store
+        written before is enough, with no manual step. Vectors, given fields and "not similar"
+        marks stay as they are. Returns the ids it changed."""
+        method = getattr(self.store, "rederive", None)
+        if method is None:
+            return []
+        try:
+            changed = method(DERIVED_VERSION, rederive) or []
+        except Exception:  # noqa: BLE001 - a store that cannot be corrected is still a store to read
+            log.exception("stored incidents could not be re-derived")
+            return []
+        if changed:
+            log.info("re-derived the shown text of %d stored incidents", len(changed))
+        return changed
 
     def close(self) -> None:
         """Release the database connections."""
@@ -301,14 +325,15 @@ class Corpus:
                 if not record.id or not isinstance(record.text, str) or not record.text.strip():
                     raise BadRecord("a record needs an id and a non-empty text")
                 incident, prose = extract(record)
+                _check_storable(incident)
             except BadRecord as exc:
-                report.skipped.append(SkippedRecord(id=getattr(record, "id", None) or None,
-                                                    source=getattr(record, "source", None), reason=str(exc)))
+                report.skipped.append(SkippedRecord(id=_reportable_id(record), source=getattr(record, "source", None),
+                                                    reason=str(exc), field=exc.field))
                 continue
-            except Exception as exc:  # noqa: BLE001 - one bad record must not end the import
-                log.exception("cannot import %s", getattr(record, "id", "?"))
-                report.skipped.append(SkippedRecord(id=getattr(record, "id", None), source=getattr(record, "source", None),
-                                                    reason=f"{type(exc).__name__}: {exc}"))
+            except Exception:  # noqa: BLE001 - one bad record must not end the import
+                log.exception("cannot import a record")
+                report.skipped.append(SkippedRecord(id=_reportable_id(record), source=getattr(record, "source", None),
+                                                    reason="this record could not be read (the log has the details)"))
                 continue
             if incident.id in extracted:
                 earlier = extracted[incident.id][0]
@@ -332,9 +357,10 @@ class Corpus:
                 try:
                     self._write_items(to_write)
                 except PmreviewError:
-                    raise
+                    raise  # StoreError included: fixed words, the database's message chained for the log
                 except Exception as exc:
-                    raise CorpusError(f"cannot write to the store {self.store.url}: {type(exc).__name__}: {exc}") from exc
+                    # Never the exception's text: a driver's message may hold the URL, SQL and values.
+                    raise StoreError("the import could not be written to the store") from exc
         return report
 
     def _write_items(self, items: list[tuple[Incident, str, str]]) -> None:
@@ -398,11 +424,11 @@ class Corpus:
         `incident_id` may also be a draft's key (see `draft_key`) for drafts not stored.
         """
         if verdict != "not_similar":
-            raise CorpusError(f"unknown feedback {verdict!r}; the one verdict is not_similar")
+            raise CorpusError("verdict must be not_similar (the one verdict)")
         if not incident_id or not other_id or incident_id == other_id:
             raise CorpusError("feedback needs two different ids")
         if self.store.get(other_id, with_text=False) is None:
-            raise CorpusError(f"no incident {other_id!r} in the corpus")
+            raise CorpusError("other_id: no such incident in the corpus")
         self.store.add_feedback(incident_id, other_id, verdict)
 
     # -- reading -----------------------------------------------------------------------------
@@ -480,7 +506,7 @@ class Corpus:
         vectors_by_field, lexical = self._indexes()
         incident = self.store.get(incident_id, with_text=False)
         if incident is None:
-            raise CorpusError(f"no incident {incident_id!r} in the corpus")
+            raise CorpusError("no such incident in the corpus")
         vectors = {name: index.vector(incident_id).copy() for name, index in vectors_by_field.items()
                    if index.vector(incident_id) is not None}
         probabilities = None
@@ -660,6 +686,22 @@ class Corpus:
                        f"this root cause ({label})" + (f" since {since.isoformat()}" if since else ""))
         return Recurrence(category=category, label=label if count else None,
                           earlier_incident_ids=[i.id for i in shared], count=count, message=message)
+
+
+def _check_storable(incident: Incident) -> None:
+    """The limits every store holds (types.FIELD_LIMITS), checked before the write: BadRecord naming the field."""
+    try:
+        check_storable({"id": incident.id, "title": incident.title, "severity": incident.severity,
+                        "owner": incident.owner, "services": incident.services, "tags": incident.tags,
+                        "text": incident.text, "source": incident.source})
+    except FieldLimitExceeded as exc:
+        raise BadRecord(str(exc), field=exc.field) from None
+
+
+def _reportable_id(record: object) -> str | None:
+    """The record's id for a report, when it is a valid one (a bad id is not repeated back)."""
+    value = getattr(record, "id", None)
+    return value if id_problem(value) is None else None
 
 
 def _category_code(category: str | None) -> int:

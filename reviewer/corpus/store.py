@@ -14,8 +14,9 @@ for the changes after the last one it applied (`changed_since`) before it search
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -40,14 +41,39 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DataError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from reviewer.corpus.errors import CorpusError
-from reviewer.corpus.types import ActionItemState, Incident, IncidentFilters
+from reviewer.corpus.errors import CorpusError, StoreError, StoreRefused, StoreUnavailable
+from reviewer.corpus.types import FIELD_LIMITS, ActionItemState, Incident, IncidentFilters
 
 SCHEMA_VERSION = "1"
 _SCHEMA_LOCK = 0x706D7265  # any fixed number: the PostgreSQL advisory lock around creating the tables
+
+
+def _store_error(exc: SQLAlchemyError) -> StoreError:
+    """The safe error for a database failure: a refused value (DataError) or a store that is not
+    there or not answering (every other kind: connection, lock, pool timeout, a race to retry)."""
+    return StoreRefused() if isinstance(exc, DataError) else StoreUnavailable()
+
+
+def _guarded(method: Callable) -> Callable:
+    """Database errors leave a store method as StoreError (fixed words, the original chained)."""
+    @functools.wraps(method)
+    def guarded(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            raise _store_error(exc) from exc
+    return guarded
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password masked, for logs (never for an answer to a client)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<not a database URL>"
 
 
 def default_url() -> str:
@@ -68,14 +94,14 @@ class Base(DeclarativeBase):
 class IncidentRow(Base):
     __tablename__ = "incidents"
 
-    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    id: Mapped[str] = mapped_column(String(FIELD_LIMITS["id"]), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     date: Mapped[date | None] = mapped_column(Date, index=True)
-    severity: Mapped[str | None] = mapped_column(String(64))
+    severity: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["severity"]))
     severity_level: Mapped[int | None] = mapped_column(Integer, index=True)
-    category: Mapped[str | None] = mapped_column(String(32), index=True)
+    category: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["root_cause_category"]), index=True)
     category_source: Mapped[str | None] = mapped_column(String(16))
-    owner: Mapped[str | None] = mapped_column(String(256))
+    owner: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["owner"]))
     services: Mapped[list] = mapped_column(JSON, default=list)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -96,7 +122,7 @@ class ServiceRow(Base):
     __tablename__ = "incident_services"
 
     incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
-    service: Mapped[str] = mapped_column(String(256), primary_key=True, index=True)
+    service: Mapped[str] = mapped_column(String(FIELD_LIMITS["service"]), primary_key=True, index=True)
 
 
 class EmbeddingRow(Base):
@@ -113,8 +139,8 @@ class FeedbackRow(Base):
 
     __tablename__ = "feedback"
 
-    first_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    second_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    first_id: Mapped[str] = mapped_column(String(FIELD_LIMITS["id"]), primary_key=True)
+    second_id: Mapped[str] = mapped_column(String(FIELD_LIMITS["id"]), primary_key=True)
     verdict: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -125,7 +151,7 @@ class ChangeRow(Base):
     __tablename__ = "changes"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    incident_id: Mapped[str] = mapped_column(String(128))
+    incident_id: Mapped[str] = mapped_column(String(FIELD_LIMITS["id"]))
 
 
 class MetaRow(Base):
@@ -169,7 +195,8 @@ def _row_to_incident(row: IncidentRow, with_text: bool) -> Incident:
         category_source=row.category_source, summary=row.summary, root_cause=row.root_cause,
         resolution=row.resolution,
         action_items=[ActionItemState(text=a.get("text", ""), owner=a.get("owner"), ticket=a.get("ticket"),
-                                      due=date.fromisoformat(a["due"]) if a.get("due") else None, done=a.get("done"))
+                                      due=date.fromisoformat(a["due"]) if a.get("due") else None, done=a.get("done"),
+                                      markdown=a.get("markdown") or "")
                       for a in row.action_items or []],
         metrics=_metrics_from_json(row.metrics), owner=row.owner, text=row.text if with_text else None,
         source=row.source, updated_at=_utc(row.updated_at))
@@ -196,6 +223,7 @@ class Store(Protocol):
     def changed_since(self, seq: int) -> tuple[set[str], int] | None: ...
     def add_feedback(self, first_id: str, second_id: str, verdict: str) -> None: ...
     def not_similar_to(self, incident_id: str) -> set[str]: ...
+    def rederive(self, version: str, derive: Callable[[Incident], dict[str, Any] | None]) -> list[str] | None: ...
     def categories(self, ids: Sequence[str] | None = None) -> dict[str, str | None]: ...
     def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None: ...
     def get_many(self, ids: Sequence[str]) -> dict[str, Incident]: ...
@@ -225,13 +253,14 @@ class SqlStore:
         try:
             parsed = make_url(self.url)
         except ArgumentError:
-            raise CorpusError(f"{self.url!r} is not a database URL (e.g. sqlite:///path/corpus.sqlite3)") from None
+            raise CorpusError("the database URL (--db or PMREVIEW_DATABASE_URL) is not a database URL "
+                              "(e.g. sqlite:///path/corpus.sqlite3)") from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database not in (None, "", ":memory:"):
             try:
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise CorpusError(f"cannot create the folder for {parsed.database}: {exc.strerror or exc}") from None
+                raise CorpusError(f"cannot create the folder of the SQLite database: {exc.strerror or 'error'}") from None
         try:
             kwargs: dict[str, Any] = {}
             if self.is_sqlite:
@@ -242,7 +271,8 @@ class SqlStore:
                     kwargs["poolclass"] = StaticPool  # one shared in-memory database, not one per connection
             self.engine: Engine = create_engine(self.url, **kwargs)
         except (ArgumentError, SQLAlchemyError, ImportError) as exc:
-            raise CorpusError(f"cannot open the store {self.url!r}: {exc}") from None
+            driver = f" (is the driver for {parsed.get_backend_name()} installed?)" if isinstance(exc, ImportError) else ""
+            raise CorpusError(f"cannot open the store{driver}") from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
@@ -255,15 +285,17 @@ class SqlStore:
                 if version is None:
                     session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
                 elif version.value != SCHEMA_VERSION:
-                    raise CorpusError(f"the store {self.url} has schema version {version.value}; "
+                    raise CorpusError(f"the store has schema version {version.value}; "
                                       f"this pmreview reads version {SCHEMA_VERSION}")
         except SQLAlchemyError as exc:
-            raise CorpusError(f"cannot use the store {self.url}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from None
+            self.engine.dispose()
+            raise _store_error(exc) from exc
 
     def close(self) -> None:
         self.engine.dispose()
 
     # -- writing ---------------------------------------------------------------------------
+    @_guarded
     def hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, set[str]]]:
         """For stored ids: the content hash and the models of its stored vectors."""
         if not ids:
@@ -284,6 +316,7 @@ class SqlStore:
         if not self.is_sqlite and self.engine.dialect.name == "postgresql":
             session.execute(sql("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE"))
 
+    @_guarded
     def write(self, items: Iterable[StoredItem]) -> tuple[int, int] | None:
         """Insert or replace these incidents and their vectors, all in one transaction.
         Returns the first and last change numbers it recorded (None when it wrote nothing)."""
@@ -324,6 +357,7 @@ class SqlStore:
         session.execute(delete(ChangeRow).where(ChangeRow.seq <= through))
         session.merge(MetaRow(key="changes_pruned_through", value=str(through)))
 
+    @_guarded
     def delete(self, incident_id: str) -> bool:
         with Session(self.engine) as session, session.begin():
             self._in_commit_order(session)
@@ -339,11 +373,13 @@ class SqlStore:
                 self._prune(session, change.seq, change.seq)
         return bool(deleted)
 
+    @_guarded
     def last_change(self) -> int:
         """The number of the latest write or delete (0 for none)."""
         with Session(self.engine) as session:
             return session.scalar(select(func.max(ChangeRow.seq))) or 0
 
+    @_guarded
     def changed_since(self, seq: int) -> tuple[set[str], int] | None:
         """The ids written or deleted after change `seq`, and the number of the latest change;
         None when the log no longer reaches back to `seq` (the caller must load everything)."""
@@ -354,11 +390,13 @@ class SqlStore:
             rows = session.execute(select(ChangeRow.seq, ChangeRow.incident_id).where(ChangeRow.seq > seq)).all()
         return {row.incident_id for row in rows}, max((row.seq for row in rows), default=seq)
 
+    @_guarded
     def add_feedback(self, first_id: str, second_id: str, verdict: str) -> None:
         a, b = sorted((first_id, second_id))
         with Session(self.engine) as session, session.begin():
             session.merge(FeedbackRow(first_id=a, second_id=b, verdict=verdict, created_at=datetime.now(timezone.utc)))
 
+    @_guarded
     def not_similar_to(self, incident_id: str) -> set[str]:
         """The ids marked "not similar" to this one (in either order)."""
         with Session(self.engine) as session:
@@ -366,6 +404,7 @@ class SqlStore:
                 or_(FeedbackRow.first_id == incident_id, FeedbackRow.second_id == incident_id))).all()
         return {b if a == incident_id else a for a, b in rows}
 
+    @_guarded
     def categories(self, ids: Sequence[str] | None = None) -> dict[str, str | None]:
         statement = select(IncidentRow.id, IncidentRow.category)
         if ids is not None:
@@ -374,11 +413,13 @@ class SqlStore:
             return {row[0]: row[1] for row in session.execute(statement)}
 
     # -- reading ---------------------------------------------------------------------------
+    @_guarded
     def get(self, incident_id: str, *, with_text: bool = True) -> Incident | None:
         with Session(self.engine) as session:
             row = session.get(IncidentRow, incident_id)
             return _row_to_incident(row, with_text) if row is not None else None
 
+    @_guarded
     def get_many(self, ids: Sequence[str]) -> dict[str, Incident]:
         if not ids:
             return {}
@@ -406,6 +447,7 @@ class SqlStore:
             statement = statement.where(IncidentRow.category == filters.category)
         return statement
 
+    @_guarded
     def list(self, filters: IncidentFilters | None, offset: int, limit: int) -> tuple[list[Incident], int]:
         with Session(self.engine) as session:
             total = session.scalar(self._filtered(select(func.count(IncidentRow.id)), filters)) or 0
@@ -414,19 +456,23 @@ class SqlStore:
                                    .offset(offset).limit(limit)).all()
             return [_row_to_incident(r, False) for r in rows], total
 
+    @_guarded
     def ids(self, filters: IncidentFilters | None) -> set[str]:
         with Session(self.engine) as session:
             return set(session.scalars(self._filtered(select(IncidentRow.id), filters)))
 
+    @_guarded
     def count(self) -> int:
         with Session(self.engine) as session:
             return session.scalar(select(func.count(IncidentRow.id))) or 0
 
+    @_guarded
     def all_incidents(self, filters: IncidentFilters | None = None) -> list[Incident]:
         with Session(self.engine) as session:
             rows = session.scalars(self._filtered(select(IncidentRow), filters).order_by(IncidentRow.id)).all()
             return [_row_to_incident(r, False) for r in rows]
 
+    @_guarded
     def lexical_texts(self, ids: Sequence[str] | None = None) -> list[tuple[str, str, str]]:
         """(id, whole prose with title, root-cause text) for every incident (or these), for the lexical index."""
         statement = select(IncidentRow.id, IncidentRow.title, IncidentRow.prose, IncidentRow.root_cause)
@@ -436,6 +482,7 @@ class SqlStore:
             return [(r.id, f"{r.title}\n{r.prose}", r.root_cause or r.prose)
                     for r in session.execute(statement.order_by(IncidentRow.id))]
 
+    @_guarded
     def vectors(self, field: str, model: str, ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray | None]:
         """Every stored vector (or those of these ids) of this field made by this model: ids and a
         (n, d) float32 matrix."""
@@ -449,6 +496,42 @@ class SqlStore:
             return [], None
         matrix = np.vstack([np.frombuffer(r.vector, dtype=np.float32) for r in rows])
         return [r.incident_id for r in rows], matrix
+
+    # Fields `rederive` may replace: derived from the stored text, neither given nor embedded apart.
+    REDERIVED = ("title", "summary", "root_cause", "resolution", "action_items")
+
+    def rederive(self, version: str, derive: Callable[[Incident], dict[str, Any] | None],
+                 batch: int = 200) -> list[str] | None:
+        """Once per `version` of the extraction: replace what `derive(incident)` returns for each
+        stored incident (fields of REDERIVED only), in one transaction, each change logged for
+        the other processes. Returns the changed ids; None when this version already ran."""
+        with Session(self.engine) as session:
+            done = session.get(MetaRow, "derived_version")
+            if done is not None and done.value == version:
+                return None
+        changed: list[str] = []
+        with Session(self.engine) as session, session.begin():
+            self._in_commit_order(session)
+            if self.engine.dialect.name == "postgresql":
+                session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK + 1})
+            done = session.get(MetaRow, "derived_version")
+            if done is not None and done.value == version:
+                return None  # another process did it while this one waited
+            ids = list(session.scalars(select(IncidentRow.id).order_by(IncidentRow.id)))
+            for first in range(0, len(ids), batch):
+                for row in session.scalars(select(IncidentRow).where(IncidentRow.id.in_(ids[first : first + batch]))):
+                    fields = derive(_row_to_incident(row, with_text=True)) or {}
+                    fields = {k: v for k, v in fields.items() if k in self.REDERIVED}
+                    if not fields:
+                        continue
+                    for name, value in fields.items():
+                        setattr(row, name, [a.to_dict() for a in value] if name == "action_items" else value)
+                    changed.append(row.id)
+                session.flush()
+                session.expunge_all()
+            session.add_all([ChangeRow(incident_id=i) for i in changed])
+            session.merge(MetaRow(key="derived_version", value=version))
+        return changed
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

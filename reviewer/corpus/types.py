@@ -6,6 +6,7 @@ these types; nothing here knows about SQL, models or output formats.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,91 @@ ROOT_CAUSE_CATEGORIES: tuple[str, ...] = (
 
 # Fields embedded per incident; each has its own in-memory vector matrix.
 EMBEDDED_FIELDS: tuple[str, ...] = ("root_cause", "summary", "text")
+
+
+# What one stored incident may hold, field by field: the store's columns are sized from these, the
+# import checks them before it writes (the same on every database: SQLite does not enforce a
+# column's length, PostgreSQL refuses the whole transaction), and the API's schemas state them.
+FIELD_LIMITS: dict[str, int] = {
+    "id": 128,  # characters
+    "title": 1000,
+    "severity": 64,
+    "owner": 256,
+    "services": 100,  # items
+    "service": 256,  # characters of one item
+    "tags": 100,
+    "tag": 100,
+    "root_cause_category": 32,
+    "text": 500_000,
+}
+# The characters an id may use; "/" separates segments, none of which may be empty, "." or "..":
+# browsers, curl and proxies rewrite such segments, so the incident could not be reached at its URL.
+ID_CHARACTERS = "letters, digits and . _ : - /"
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-/]*$")
+
+
+def id_problem(value: object) -> str | None:
+    """Why `value` cannot be an incident id (the rule, never the value), or None when it can."""
+    limit = FIELD_LIMITS["id"]
+    if not isinstance(value, str) or not value:
+        return "id is required"
+    if len(value) > limit:
+        return f"id must be at most {limit} characters"
+    if not _ID_RE.match(value):
+        return f"id must start with a letter or digit and use only {ID_CHARACTERS}"
+    if any(segment in ("", ".", "..") for segment in value.split("/")):
+        return "id must not have empty, '.' or '..' segments between its slashes"
+    return None
+
+
+class FieldLimitExceeded(ValueError):
+    """A field the store cannot hold: names the field and its rule, never the value."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        self.field, self.rule = field, rule
+        super().__init__(f"{field} {rule}")
+
+
+def _string_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return "must not contain NUL characters"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode (no lone surrogates)"
+    return None
+
+
+def check_storable(fields: dict[str, Any]) -> None:
+    """Raise FieldLimitExceeded for the first field (of an incident about to be stored) that breaks
+    FIELD_LIMITS or that no store could hold (NUL, lone surrogates)."""
+    problem = id_problem(fields.get("id"))
+    if problem:
+        raise FieldLimitExceeded("id", problem.removeprefix("id "))
+    for name, value in fields.items():
+        if value is None or name == "id":
+            continue
+        if isinstance(value, (list, tuple)):
+            item_name = {"services": "service", "tags": "tag"}.get(name)
+            limit = FIELD_LIMITS.get(name)
+            if limit is not None and len(value) > limit:
+                raise FieldLimitExceeded(name, f"must have at most {limit} items")
+            for item in value:
+                if isinstance(item, str):
+                    item_limit = FIELD_LIMITS.get(item_name or "")
+                    if item_limit is not None and len(item) > item_limit:
+                        raise FieldLimitExceeded(name, f"items must be at most {item_limit} characters each")
+                    problem = _string_problem(item)
+                    if problem:
+                        raise FieldLimitExceeded(name, problem)
+            continue
+        if isinstance(value, str):
+            limit = FIELD_LIMITS.get(name)
+            if limit is not None and len(value) > limit:
+                raise FieldLimitExceeded(name, f"must be at most {limit:,} characters")
+            problem = _string_problem(value)
+            if problem:
+                raise FieldLimitExceeded(name, problem)
 
 
 def _jsonable(value: Any) -> Any:
@@ -62,11 +148,12 @@ class IncidentRecord(_Jsonable):
 
 @dataclass(slots=True)
 class ActionItemState(_Jsonable):
-    text: str
+    text: str  # what a reader sees: the author's words, Markdown markup removed (code kept)
     owner: str | None = None
     ticket: str | None = None
     due: date | None = None
     done: bool | None = None  # None: the document does not say
+    markdown: str = ""  # the same words as written (inline Markdown), for pages that render them
 
 
 @dataclass(slots=True)
@@ -102,6 +189,7 @@ class SkippedRecord(_Jsonable):
     id: str | None
     source: str | None
     reason: str
+    field: str | None = None  # the field at fault, when one is (e.g. "services" too long)
 
 
 @dataclass(slots=True)
@@ -172,6 +260,7 @@ class OpenActionItem(_Jsonable):
     owner: str | None = None
     ticket: str | None = None
     due: date | None = None
+    markdown: str = ""
 
 
 @dataclass(slots=True)
