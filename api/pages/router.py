@@ -34,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import get_state
 from api.pages import service
+from api.pages.inline import inline_html
 from api.problems import InvalidField, NotFound
 from api.state import ServiceState, ServiceUnavailable
 from reviewer.errors import DocumentTooLarge, PmreviewError
@@ -47,6 +48,7 @@ templates.env.globals.update(severity_class=service.severity_class, minutes=serv
                              root_cause_categories=service.ROOT_CAUSE_CATEGORIES)
 templates.env.filters["incident_url"] = lambda incident_id: "/incidents/" + quote(str(incident_id), safe="/")
 templates.env.filters["percent"] = lambda value: f"{round(float(value) * 100)}%"
+templates.env.filters["inline_markdown"] = inline_html
 
 router = APIRouter(include_in_schema=False)
 

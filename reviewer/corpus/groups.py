@@ -112,7 +112,7 @@ def root_cause_groups(incidents: list[Incident], vector_of: Callable[[str], np.n
                 first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
                 incident_ids=[m.id for m in cluster_members],
                 open_action_items=[OpenActionItem(incident_id=m.id, text=a.text, owner=a.owner, ticket=a.ticket,
-                                                  due=a.due)
+                                                  due=a.due, markdown=a.markdown)
                                    for m in cluster_members for a in m.open_action_items]))
     groups.sort(key=lambda g: (-g.count, -(g.last_date or date.min).toordinal(), g.label))
     return groups
