@@ -165,3 +165,53 @@ def test_trends_and_causes_render(browser, base_url):
         page.screenshot(path=str(SCREENSHOTS / "pmreview-causes.png"), full_page=True)
     finally:
         context.close()
+
+
+# An action item with inline code, a link, emphasis and markup that must never run (our own words).
+RICH_ITEM = ("Reject `terraform apply` runs whose plan is older than HEAD; follow the "
+             "[apply runbook](https://wiki.example/runbooks/apply) and **never** retry by hand "
+             "<img src=x onerror=\"window.__pwned=1\"> [open me](javascript:window.__pwned=2) (@ana, OPS-42)")
+RICH_INCIDENT = f"""---
+id: inc-rich-actions
+title: Stale plans applied after a retry
+date: 2024-06-03
+severity: SEV-2
+---
+# Stale plans applied after a retry
+
+## Summary
+A retried job applied a plan made for an older commit.
+
+## Action items
+- [ ] {RICH_ITEM}
+"""
+
+
+def test_an_action_item_shows_its_code_as_code_and_its_link_as_a_link(browser, base_url):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        response = context.request.post(base_url + "/v1/incidents", data={"text": RICH_INCIDENT})
+        assert response.status == 201, response.text()
+        page.goto(base_url + "/incidents/inc-rich-actions")
+        item = page.locator("ul.actions li").filter(has_text="terraform apply")
+        sync_api.expect(item).to_have_count(1)
+        code = item.locator("code")
+        sync_api.expect(code).to_have_count(1)
+        sync_api.expect(code).to_have_text("terraform apply")
+        assert code.evaluate("el => getComputedStyle(el).fontFamily").lower().find("mono") >= 0
+        link = item.locator("a", has_text="apply runbook")
+        sync_api.expect(link).to_have_count(1)
+        assert link.get_attribute("href") == "https://wiki.example/runbooks/apply"
+        sync_api.expect(item.locator("strong")).to_have_text("never")
+        shown = item.inner_text()
+        assert "**" not in shown and "`" not in shown and "terraform apply runs" in shown
+        # Safe rendering: no raw HTML from the author, no javascript: link, nothing ran.
+        assert item.locator("img").count() == 0
+        assert page.locator("a[href^='javascript']").count() == 0
+        assert "open me" in shown  # the words stay, as text
+        assert page.evaluate("window.__pwned === undefined") and not dialogs
+    finally:
+        context.close()
