@@ -112,13 +112,20 @@ def find_clocks(text: str, offset: int = 0, *, allow_dot: bool = False) -> list[
     """
     found: list[ClockTime] = []
     taken: list[tuple[int, int]] = []
-    for m in _CLOCK.finditer(text):
+    pos = 0
+    while True:
+        m = _CLOCK.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
         if m.group("sep") in ".h" and not allow_dot:
             continue
         clock = _clock_from_match(m, offset)
         if clock:
             found.append(clock)
-            taken.append((m.start(), m.end()))
+            taken.append((m.start(), clock.span.end - offset))
+            # "10:00-11:00": the range's end was read as an offset and given back; read it too.
+            pos = max(clock.span.end - offset, m.start() + 1)
     for m in _HOUR_MERIDIEM.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 class IncidentTime(BaseModel):
     at: datetime  # naive; when `date_known` is false the date part is a placeholder (2000-01-01 + roll-overs)
     date_known: bool = True
-    source: str  # "metadata" | "timeline"
+    source: str  # "metadata" | "statement" (the impact window as stated in prose) | "timeline"
     text: str
     start: int | None = None
     end: int | None = None
@@ -64,6 +64,7 @@ class Durations(BaseModel):
     impact_duration: float | None = None
     time_to_customer_comms: float | None = None
     zone: str | None = None
+    window: dict | None = None  # the stated impact window (reviewer.nlp.impact_window), when written
 
 
 # What a row says, as lemmas (single words) and phrases over the lemmatised, lower-cased text.
@@ -199,7 +200,14 @@ def derive_durations(doc: Postmortem, analysis: Analysis | None = None) -> Durat
 def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     from reviewer.nlp.times import detect_zone, resolve_rows
 
+    from reviewer.nlp.impact_window import stated_window
+
+    window = stated_window(doc, analysis)
     rows = [r for r in resolve_rows(doc) if r.at is not None and not r.out_of_order and not r.date_only]
+    if window is not None:
+        # A row that summarises the window ("Between 10:26 and 14:40 we saw errors; resolved")
+        # reports the window, not an event at the time the row was written.
+        rows = [r for r in rows if not r.entry.span.covers(window.span)]
     if any(r.day_known for r in rows):
         rows = [r for r in rows if r.day_known]  # a row with no date cannot be placed among dated ones
     kinds = {r.index: classify_row(doc, r.index, analysis) for r in rows}
@@ -221,8 +229,17 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
                 return row_time(row)
         return None
 
-    result = Durations(zone=detect_zone(doc).zone)
+    result = Durations(zone=detect_zone(doc).zone, window=window.as_fact() if window is not None else None)
     result.impact_start = _from_metadata(doc, "started")
+    window_start = window_end = None
+    if window is not None:
+        start_at, end_at = _window_on_timeline_day(window, ordered)
+        window_start = IncidentTime(at=start_at, date_known=window.start_date_known, source="statement",
+                                    text=window.text, start=window.start_span.start, end=window.start_span.end)
+        if end_at is not None and window.end_span is not None:
+            window_end = IncidentTime(at=end_at, date_known=window.end_date_known, source="statement",
+                                      text=window.text, start=window.end_span.start, end=window.end_span.end)
+    result.impact_start = result.impact_start or window_start
     if result.impact_start is None and ordered:
         # The earliest impact row before the first sign the team knew (an alert, a report, an
         # incident declared); else that row when it reports impact ("403s reported by users");
@@ -243,7 +260,10 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
         result.detected = None
     after_detection = result.detected.at if result.detected else start_at
     result.resolved = _from_metadata(doc, "resolved") or first("resolution", after_detection)
-    result.mitigated = _from_metadata(doc, "mitigated") or first("mitigation", after_detection)
+    result.mitigated = _from_metadata(doc, "mitigated") or window_end or first("mitigation", after_detection)
+    if result.mitigated is not None and result.resolved is not None and result.mitigated.at > result.resolved.at \
+            and result.resolved.source == "timeline" and result.mitigated.source == "statement":
+        result.resolved = None  # a row written before the stated end of impact cannot be its resolution
     if result.mitigated is not None and result.resolved is not None and result.mitigated.at > result.resolved.at \
             and result.mitigated.source == "timeline":
         result.mitigated = None
@@ -259,6 +279,19 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     result.impact_duration = _minutes(result.impact_start, result.mitigated or result.resolved)
     result.time_to_customer_comms = _minutes(result.impact_start, result.first_customer_comm)
     return result
+
+
+def _window_on_timeline_day(window, ordered) -> tuple[datetime, datetime | None]:
+    """The window's times, on the timeline's day when the window has no date written and the
+    rows do (so that the two can be compared); as stated otherwise."""
+    start, end = window.start, window.end
+    dated = [r for r in ordered if r.day_known]
+    if not window.start_date_known and dated:
+        first_day = dated[0].at.date()
+        shift = datetime(first_day.year, first_day.month, first_day.day) - datetime(start.year, start.month, start.day)
+        start = start + shift
+        end = end + shift if end is not None else None
+    return start, end
 
 
 @fact("durations")  # uses the Analysis when the review has one; never forces spaCy to run

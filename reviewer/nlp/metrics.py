@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.document.metadata import FIELD_KEYS, normalise_key, severity_level
 from reviewer.document.model import Link, Postmortem, ProseBlock, SectionKind, Span
-from reviewer.document.timeexpr import find_clocks, to_24h
 from reviewer.facts import fact
+from reviewer.nlp.impact_window import StatedWindow, stated_window, stated_windows
 
 if TYPE_CHECKING:
     from reviewer.nlp.analysis import Analysis
@@ -87,20 +87,7 @@ _PROSE_PATTERNS = [
 _BEFORE_RESTORED = re.compile(r"^\s*before\s+[^.;]{0,50}?\b(?:restored|resolved|recovered|fixed)\b", re.I)
 # "outage of unknown length bounded to at maximum 16 hours": a bound, not a figure.
 _BOUND = re.compile(r"\b(?:at\s+(?:most|maximum|max|least)|up\s+to|unknown|bounded|less\s+than|more\s+than|under)\s*$", re.I)
-_RANGE = re.compile(r"(?<![\d:.])(?P<a>\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)\s*(?:–|—|-|to|until)\s*"
-                    r"(?P<b>\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)(?![\d:])", re.I)
 _BACKGROUND = re.compile(r"\bhad\s+(?:been\s+)?\w*", re.I)
-# An impact window written in the summary: "between 1:46pm - 5:30pm", "from approximately 10.16 to 11.35".
-_WINDOW = re.compile(r"\b(?:between|from)\s+(?:approximately\s+|about\s+|around\s+|~)?(?P<a>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)"
-                     r"\s*(?:[A-Z]{2,4}\s*)?(?:-|–|—|to|and|until|till)\s*(?:approximately\s+|about\s+|around\s+|~)?"
-                     r"(?P<b>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
-# "started at approximately 10.16, and was fixed by AWS at approximately 11.35"
-_START_END = re.compile(r"\b(?:started|began|begun|commenced)\s+(?:at\s+)?(?:approximately\s+|about\s+|around\s+|~)?"
-                        r"(?P<a>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)[^.;\n]{0,60}?\b(?:fixed|resolved|restored|ended|"
-                        r"recovered|mitigated|stopped)\b[^.;\n]{0,30}?\bat\s+(?:approximately\s+|about\s+|around\s+|~)?"
-                        r"(?P<b>\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)", re.I)
-# A timeline row "from 10:02 to 10:40" is one step, not the incident's window.
-_NO_WINDOW_SECTIONS = {SectionKind.TIMELINE, SectionKind.ACTION_ITEMS, SectionKind.FIVE_WHYS}
 
 
 def parse_duration(text: str) -> float | None:
@@ -168,13 +155,27 @@ class Metrics:
     durations: list[StatedDuration] = field(default_factory=list)
     impact_numbers: list[ImpactNumber] = field(default_factory=list)
     vague_claims: list[VagueClaim] = field(default_factory=list)
+    window: StatedWindow | None = None  # the incident's stated impact window (reviewer.nlp.impact_window)
 
     def first(self, kind: str) -> StatedDuration | None:
         return next((d for d in self.durations if d.kind == kind), None)
 
+    def stated_impact(self) -> StatedDuration | None:
+        """The impact duration the author states: a labelled figure ("Duration: 47 min") first,
+        then the incident's stated window, then a duration in prose, then any other window."""
+        impact = [d for d in self.durations if d.kind == "impact"]
+        for d in impact:
+            if d.source in ("label", "front_matter"):
+                return d
+        if self.window is not None:
+            chosen = next((d for d in impact if d.source == "window" and d.start == self.window.span.start), None)
+            if chosen is not None:
+                return chosen
+        return next((d for d in impact if d.source == "prose"), None) or (impact[0] if impact else None)
+
     @property
     def impact_minutes(self) -> float | None:
-        d = self.first("impact")
+        d = self.stated_impact()
         return d.minutes if d else None
 
     @property
@@ -222,6 +223,10 @@ def stated_durations(doc: Postmortem, analysis: Analysis | None = None) -> list[
     else:
         found = _durations_in(doc, doc.blocks)
     front = _durations_in_front_matter(doc)
+    # The impact windows the author states ("between 10:26 and 14:40"), read in one place.
+    for window in stated_windows(doc, analysis):
+        if window.minutes and (window.rank[0] or window.rank[1]):
+            found.append(StatedDuration("impact", window.minutes, window.text, window.span.start, window.span.end, "window"))
     rest = sorted(found, key=lambda d: d.start)
     return front + rest
 
@@ -273,31 +278,7 @@ def _durations_in(doc: Postmortem, blocks: list[ProseBlock]) -> list[StatedDurat
                     found.append(StatedDuration(kind, minutes, m.group("d"), span.start, span.end, source))
                     if kind == "impact" and source == "prose" and _BEFORE_RESTORED.match(text[m.end():]):
                         found.append(StatedDuration("resolve", minutes, m.group("d"), span.start, span.end, source))
-        if _section_kind(doc, block) not in _NO_WINDOW_SECTIONS and block.table_row is None:
-            windows = [*_WINDOW.finditer(text), *_START_END.finditer(text)]
-            if _section_kind(doc, block) == SectionKind.IMPACT and re.search(_STATE, text, re.I):
-                windows += list(_RANGE.finditer(text))  # "Portal unavailable 01:10–01:58 UTC"
-            for m in windows:
-                minutes = _window_minutes(m.group("a"), m.group("b"))
-                if minutes:
-                    span = block.original_span(m.start(), m.end())
-                    found.append(StatedDuration("impact", minutes, m.group(0), span.start, span.end, "window"))
     return found
-
-
-def _window_minutes(a: str, b: str) -> float | None:
-    clocks_a = find_clocks(a, allow_dot=True)
-    clocks_b = find_clocks(b, allow_dot=True)
-    if not clocks_a or not clocks_b:
-        return None
-    if clocks_b[0].meridiem and not clocks_a[0].meridiem:
-        clocks_a[0].meridiem = clocks_b[0].meridiem  # "1:46 - 5:30pm"
-    ha, ma, _ = to_24h(clocks_a[0])
-    hb, mb, _ = to_24h(clocks_b[0])
-    minutes = (hb * 60 + mb) - (ha * 60 + ma)
-    if minutes <= 0:
-        minutes += 24 * 60
-    return float(minutes) if 0 < minutes < 24 * 60 else None
 
 
 # --- severity ------------------------------------------------------------------------------
@@ -705,7 +686,7 @@ def document_facts(doc: Postmortem) -> dict[str, Any]:
 def extract_metrics(doc: Postmortem, analysis: Analysis | None = None) -> Metrics:
     severity, level, span = _severity(doc)
     metrics = Metrics(severity=severity, severity_level=level, severity_span=span,
-                      durations=stated_durations(doc, analysis))
+                      durations=stated_durations(doc, analysis), window=stated_window(doc, analysis))
     if analysis is not None:
         metrics.impact_numbers = _impact_numbers(doc, analysis)
         metrics.vague_claims = _vague_claims(doc, analysis)

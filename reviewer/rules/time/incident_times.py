@@ -16,8 +16,8 @@ def shared_durations(ctx):
     code="PM306", name="incident-times-out-of-order", dimension=Dimension.TIME, severity=Severity.WARNING,
     summary="The incident's stated times are not in order: impact start ≤ detection ≤ mitigation ≤ resolution.",
     what=("Compares the incident times the document states (front matter or a key-value table: started, detected, "
-          "mitigated, resolved; else the timeline rows that report them) and reports a later stage that is given "
-          "an earlier time than the stage before it."),
+          "mitigated, resolved; the impact window stated in prose, \"between 10:26 and 14:40\"; else the timeline "
+          "rows that report them) and reports a later stage that is given an earlier time than the stage before it."),
     why="Detection before impact, or resolution before mitigation, is a typo that corrupts time to detect and "
         "time to resolve, which readers and trend reports rely on.",
     example="`started: 2024-05-14 10:40` and `detected: 2024-05-14 10:02`.",
@@ -32,7 +32,11 @@ def incident_times_out_of_order(ctx):
     stated = [(name, label, getattr(d, name)) for name, label in _STAGES if getattr(d, name) is not None]
     for i, (name, label, later) in enumerate(stated):
         for _, earlier_label, earlier in stated[:i]:
-            if later.at < earlier.at and (later.source == "metadata" or earlier.source == "metadata"):
+            # Times the author states (metadata, the stated impact window) are compared with each
+            # other and with the timeline; two timeline guesses are not. A time with no date
+            # written is not compared with a dated one.
+            stated_side = {"metadata", "statement"} & {later.source, earlier.source}
+            if later.at < earlier.at and stated_side and later.date_known == earlier.date_known:
                 start = later.start if later.start is not None else 0
                 end = later.end if later.end is not None else start
                 yield Hit(start, end,
