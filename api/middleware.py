@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.logs import log_request
 from api.metrics import Metrics
+from api.problems import MAX_JSON_DEPTH, InvalidField, json_depth, too_deep
 
 
 def too_large_message(limit: int) -> str:
@@ -65,7 +66,16 @@ class RequestObserver:
                 return message
 
             try:
-                await self.app(scope, receive_limited, send_observed)
+                app_receive = receive_limited
+                if scope.get("method") in ("POST", "PUT", "PATCH") and _is_json(headers.get(b"content-type")):
+                    # Every JSON body is measured before any parser sees it: nesting past the limit is a
+                    # 422 here, never a RecursionError in json or pydantic (the body is already bounded).
+                    body = await _read_body(receive_limited)
+                    if json_depth(body) > MAX_JSON_DEPTH:
+                        await self._refuse_invalid(send_observed, too_deep(("body",)))
+                        return
+                    app_receive = _replay(body, receive)
+                await self.app(scope, app_receive, send_observed)
             except HTTPException as exc:  # raised by receive_limited outside a route (e.g. in a dependency)
                 if response_started:
                     raise
@@ -78,13 +88,53 @@ class RequestObserver:
             log_request(scope.get("method", "?"), route, status, elapsed, request_id,
                         client[0] if client else None)
 
+    async def _refuse_invalid(self, send: Send, error: InvalidField) -> None:
+        from api.errors import field_errors
+        from fastapi.exceptions import RequestValidationError
+
+        errors = field_errors(RequestValidationError(error.errors))
+        await self._refuse(send, 422, str(error), errors=errors)
+
     @staticmethod
-    async def _refuse(send: Send, status: int, detail: str) -> None:
-        body = json.dumps({"detail": detail}).encode()
+    async def _refuse(send: Send, status: int, detail: str, **extra) -> None:
+        body = json.dumps({"detail": detail, **extra}).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+def _is_json(content_type: bytes | None) -> bool:
+    """JSON, or no type at all (FastAPI reads a body without a Content-Type as JSON)."""
+    if not content_type:
+        return True
+    media = content_type.split(b";")[0].strip().lower()
+    return media == b"application/json" or media.endswith(b"+json")
+
+
+async def _read_body(receive: Receive) -> bytes:
+    parts = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(parts)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app the body already read, then whatever the client sends next."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+    return replayed
 
 
 def _content_length(raw: bytes | None) -> int | None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
+import numpy as np
+
 from reviewer.errors import PmreviewError
 
 
@@ -27,3 +33,43 @@ class InvalidField(PmreviewError):
     @classmethod
     def one(cls, location: tuple[str, ...], reason: str, kind: str = "value_error") -> InvalidField:
         return cls([{"loc": location, "msg": reason, "type": kind}])
+
+
+# How deep JSON may nest (objects and arrays). The deepest body the service reads is a config
+# override (`config.severity.PM301`, four levels); the limit keeps the parsers (Python's json,
+# pydantic) from recursing a thousand levels into a body made of brackets.
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_OPEN, _CLOSE = np.zeros(256, dtype=np.int8), np.zeros(256, dtype=np.int8)
+_OPEN[[ord("["), ord("{")]] = 1
+_CLOSE[[ord("]"), ord("}")]] = 1
+
+
+def json_depth(raw: bytes | str) -> int:
+    """The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not
+    count), in one linear pass: strings are cut out, then the brackets are summed."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if b"[" not in data and b"{" not in data:
+        return 0
+    codes = np.frombuffer(_JSON_STRING.sub(b'""', data), dtype=np.uint8)
+    steps = _OPEN[codes].astype(np.int32) - _CLOSE[codes]
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def too_deep(location: tuple[str, ...]) -> InvalidField:
+    return InvalidField.one(location, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", "json_too_deep")
+
+
+def load_json(raw: bytes | str, location: tuple[str, ...]) -> Any:
+    """Parse JSON from a client: InvalidField (422) when it is not JSON or nests too deep; never a
+    RecursionError. The message says where the JSON broke, never what it held."""
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise too_deep(location)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidField.one(location, f"not JSON: {exc.msg} at character {exc.pos}", "json_invalid") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidField.one(location, f"not UTF-8 (byte {exc.start})", "unicode") from None
+    except RecursionError:
+        raise too_deep(location) from None

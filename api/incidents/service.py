@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 from pydantic import ValidationError
@@ -22,7 +21,7 @@ from api.incidents.schemas import (
     SimilarRequest,
     TrendPointOut,
 )
-from api.problems import InvalidField, NotFound, UnsupportedMediaType
+from api.problems import InvalidField, NotFound, UnsupportedMediaType, load_json
 from api.state import ServiceState
 from reviewer.corpus.errors import BadRecord
 from reviewer.corpus.extract import record_from_mapping, record_from_markdown
@@ -39,10 +38,7 @@ def record_from_body(raw: bytes, content_type: str, id_param: str | None) -> Inc
     """The body of POST /v1/incidents → an IncidentRecord (422/415 on a body that is not one)."""
     media = content_type.split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidField([{"loc": ("body",), "msg": f"not JSON: {exc}", "type": "json_invalid"}]) from None
+        data = load_json(raw, ("body",))
         try:
             body = IncidentImport.model_validate(data)
         except ValidationError as exc:
