@@ -151,6 +151,7 @@ def check(
         overrides["fail_under_dimension"] = _parse_dimension_bars(fail_under_dimension)
     if not paths:
         raise fail_usage("give files, folders or '-' for stdin")
+    server_url = server_url or None  # an empty PMREVIEW_SERVER_URL (a CI input left blank) is no URL
     if server_url is not None and not server_url.lower().startswith(("http://", "https://")):
         raise fail_usage("--server-url takes an http:// or https:// URL")
     started = time.perf_counter()

@@ -1,6 +1,7 @@
 """`pmreview` as CI uses it: exit codes, formats, folders, stdin, bad input."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,100 @@ def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path: Path):
     assert target.read_text().startswith("---")
     assert run("init", str(target)).exit_code == 2
     assert run("init", str(target), "--force").exit_code == 0
+
+
+# --- pre-commit and the GitHub Action ---------------------------------------------------------
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def git(cwd: Path, *args: str) -> None:
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(cwd), "PATH": os.environ.get("PATH", "")}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+def test_pre_commit_try_repo_runs_the_hook_on_postmortems(tmp_path: Path):
+    import shutil
+    import subprocess
+    import sys
+
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed (pip install pre-commit)")
+    # The hook repository: this project's .pre-commit-hooks.yaml, committed on its own (try-repo
+    # clones it; the shared work tree's other changes stay out of it).
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    shutil.copy(REPO_ROOT / ".pre-commit-hooks.yaml", hooks / ".pre-commit-hooks.yaml")
+    git(hooks, "init", "-q")
+    git(hooks, "add", ".")
+    git(hooks, "commit", "-q", "-m", "hooks")
+    project = tmp_path / "project"
+    (project / "docs" / "postmortems").mkdir(parents=True)
+    (project / "docs" / "postmortems" / "2024-05-checkout.md").write_text(BAD)
+    (project / "README.md").write_text(BAD)  # not a postmortem: the hook's `files` leaves it out
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+    def try_repo() -> subprocess.CompletedProcess:
+        return subprocess.run([pre_commit, "try-repo", str(hooks), "pmreview-system", "--all-files", "--verbose"],
+                              cwd=project, capture_output=True, text=True, env=env, timeout=600)
+
+    failed = try_repo()
+    assert failed.returncode == 1, failed.stdout[-3000:] + failed.stderr[-3000:]
+    assert "docs/postmortems/2024-05-checkout.md" in failed.stdout and "PM103" in failed.stdout
+    assert "README.md:" not in failed.stdout
+    (project / "docs" / "postmortems" / "2024-05-checkout.md").write_text(GOOD)
+    git(project, "add", ".")
+    passed = try_repo()
+    assert passed.returncode == 0, passed.stdout[-3000:] + passed.stderr[-3000:]
+    assert "Passed" in passed.stdout
+
+
+def test_the_hooks_file_declares_both_hooks_like_pre_commit_expects():
+    import yaml
+
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    by_id = {hook["id"]: hook for hook in hooks}
+    assert set(by_id) == {"pmreview", "pmreview-system"}
+    assert by_id["pmreview"]["language"] == "python" and by_id["pmreview-system"]["language"] == "system"
+    for hook in hooks:
+        assert hook["entry"].startswith("pmreview check") and hook["require_serial"] is True
+        assert {"name", "entry", "language"} <= set(hook) and hook["types"] == ["markdown"]
+
+
+def test_action_yml_is_a_composite_action_that_runs_pmreview_check():
+    import re
+
+    import yaml
+
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    for step in steps:
+        if "run" in step:
+            assert step["shell"] == "bash"
+            # inputs reach scripts through env, never pasted into the script (no injection)
+            assert "${{" not in step["run"]
+    used = {name for step in steps for value in (step.get("env") or {}).values()
+            for name in re.findall(r"inputs\.([\w-]+)", str(value))}
+    used |= {name for step in steps for value in (step.get("with") or {}).values()
+             for name in re.findall(r"inputs\.([\w-]+)", str(value))}
+    assert used == set(action["inputs"])  # every input is used, and only declared ones
+    assert action["inputs"]["format"]["default"] in ("github", "sarif")
+    run = next(step["run"] for step in steps if step.get("id") == "check")
+    assert "pmreview check" in run and "--format" in run
+    assert action["outputs"]["report"]["value"] == "${{ steps.check.outputs.report }}"
+
+
+def test_an_empty_server_url_from_ci_is_no_url(docs: Path, monkeypatch):
+    monkeypatch.setenv("PMREVIEW_SERVER_URL", "")
+    assert run("check", str(docs / "good.md"), "--select", "PM1", "-f", "sarif").exit_code == 0
+    assert run("check", str(docs / "good.md"), "--select", "PM1", "--server-url", "ftp://x").exit_code == 2
