@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from reviewer.config import Config  # noqa: E402
 from reviewer.document import parse  # noqa: E402
 from reviewer.nlp.analysis import Analyzer  # noqa: E402
+from reviewer.nlp import impact_window  # noqa: E402
 from reviewer.nlp.durations import derive_durations  # noqa: E402
 from reviewer.nlp.pipeline import load_pipeline  # noqa: E402
 from reviewer.nlp.times import canonical_zone, detect_zone, resolve_rows, same_zone, vague_times  # noqa: E402
@@ -129,22 +130,45 @@ def cloud_table(eval_dir: Path, verbose: bool, vendor_misses: str | None) -> Non
     labels = [r for r in labels if (eval_dir / "cloud" / "docs" / r["doc"]).is_file()]
     reviewer = Reviewer(Config(), analyzer=Analyzer(load_pipeline()))
     documents = [Document((eval_dir / "cloud" / "docs" / r["doc"]).read_text(encoding="utf-8"), r["doc"]) for r in labels]
-    reviews = {r["doc"]: review.facts for r, review in zip(labels, reviewer.review_many(documents))}
-    counts, misses = cloud_scores(reviews, labels)
+    # TUNABLE: which stated window wins a tie (impact_window.WINDOW_PREFERENCE). Each setting is
+    # scored; the one best on a vendor is then scored on the other vendor.
+    by_setting: dict[str, dict] = {}
+    default = impact_window.WINDOW_PREFERENCE
+    try:
+        for setting in impact_window.PREFERENCES:
+            impact_window.WINDOW_PREFERENCE = setting
+            reviews = {r["doc"]: review.facts for r, review in zip(labels, reviewer.review_many(documents))}
+            by_setting[setting] = cloud_scores(reviews, labels)
+    finally:
+        impact_window.WINDOW_PREFERENCE = default
+    counts, misses = by_setting[default]
+
+    def window_score(setting: str, vendor: str) -> float:
+        c = by_setting[setting][0]
+        return sum(c[(vendor, f)][0] for f in ("start", "end", "duration"))
+
+    crossed = {}
+    for vendor in VENDORS:
+        other = next(v for v in VENDORS if v != vendor)
+        tuned = max(impact_window.PREFERENCES, key=lambda setting: window_score(setting, other))
+        crossed[vendor] = (tuned, by_setting[tuned][0])
     sizes = {v: sum(1 for r in labels if r["vendor"] == v) for v in VENDORS}
     print(f"\nCloud incident reports ({labels_path}): impact window from the review's facts")
+    print(f"(default tie-break {default!r}; other vendor tuned: AWS scored with the setting best on Azure "
+          f"({crossed['aws'][0]!r}), Azure with the one best on AWS ({crossed['azure'][0]!r}))")
     print(f"{'vendor':12} {'fact':10} {'pmreview':>9} {'other vendor tuned':>19} {'best LLM':>9} {'target':>8}")
     for vendor in VENDORS:
         for name in CLOUD_FACTS:
             right, total = counts[(vendor, name)]
             value = right / total if total else float("nan")
+            c_right, c_total = crossed[vendor][1][(vendor, name)]
+            cross = c_right / c_total if c_total else float("nan")
             llm = LLM_BEST.get((vendor, name))
             target = 0.95 if name == "duration" else llm
-            mark = "" if target is None or value >= target else "  BELOW"
-            # Nothing is fitted to either vendor, so the figure tuned on the other vendor is the same.
-            print(f"{vendor + f' ({sizes[vendor]})':12} {name:10} {value:>9.3f} {value:>19.3f} "
+            mark = "" if target is None or min(value, cross) >= target else "  BELOW"
+            print(f"{vendor + f' ({sizes[vendor]})':12} {name:10} {value:>9.3f} {cross:>19.3f} "
                   f"{'—' if llm is None else f'{llm:.3f}':>9} {'—' if target is None else f'{target:.3f}':>8}{mark}")
-    print("(other vendor tuned: tuned on AWS → scored on Azure, and tuned on Azure → scored on AWS)")
+    print("(tuned on AWS → scored on Azure is the Azure row's second column, tuned on Azure → scored on AWS the AWS row's)")
     if verbose or vendor_misses:
         shown = [m for m in misses if vendor_misses is None or f" {vendor_misses}-" in m]
         print("\n" + "\n".join(shown))

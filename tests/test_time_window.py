@@ -191,3 +191,70 @@ def test_a_real_disagreement_is_reported():
             "## Timeline (UTC)\n- 10:00 errors start\n- 10:05 alert fired\n- 12:00 resolved\n")
     codes = [f.code for f in Reviewer().review(text).findings]
     assert "PM407" in codes
+
+
+# 6. A start stated alone, ended by a later sentence of the same paragraph.
+START_THEN_RECOVERY = [
+    ("Beginning at 8:36 PM PDT some servers in one zone shut down. Power was restored at 11:21 PM PDT. "
+     "By 2:30 AM PDT the vast majority of instances had recovered.", "20:36", "02:30"),
+    ("Starting at 04:11 UTC customers could not attach volumes. The fix was deployed and volumes recovered at 06:40 UTC.",
+     "04:11", "06:40"),
+    ("Starting 3:18 PM PDT, we saw elevated error rates. Error rates returned to normal by 5:48 PM PDT.", "15:18", "17:48"),
+    ("Beginning at 09:02 CET, logins failed for some users. At 09:40 CET the login service was healthy again and "
+     "all sessions were restored.", "09:02", "09:40"),
+    ("Starting at 1:15 AM EST, message delivery was delayed. The backlog was cleared and delivery was normal by 2:05 AM EST.",
+     "01:15", "02:05"),
+    ("Since 13:00 UTC, builds were failing for customers on the new runner. Builds had fully recovered by 14:20 UTC.",
+     "13:00", "14:20"),
+    ("Beginning at 22:10 UTC, DNS resolution failed intermittently. By 23:05 UTC the resolvers had recovered.",
+     "22:10", "23:05"),
+    ("Starting at 6:30 AM PT, uploads stalled for some customers. We rolled back and uploads recovered at 7:12 AM PT.",
+     "06:30", "07:12"),
+    ("Beginning at 10:45 JST, the payment API returned errors. The errors stopped at 11:30 JST after the failover.",
+     "10:45", "11:30"),
+    ("Starting at 17:20 UTC, dashboards were slow to load for users. Latency was back to normal by 17:55 UTC.",
+     "17:20", "17:55"),
+]
+
+
+@pytest.mark.parametrize("text,start,end", START_THEN_RECOVERY)
+def test_start_then_recovery_later_in_the_paragraph(text, start, end):
+    w = _window("# Incident\n\n" + text + "\n")
+    assert (_hm(w.start), _hm(w.end)) == (start, end)
+
+
+def test_a_recovery_not_yet_reached_does_not_end_the_window():
+    text = ("# X\n\nStarting at 10:00 UTC customers saw errors. We expect full recovery by 12:00 UTC. "
+            "We will continue to work towards resolution until 13:00 UTC.\n")
+    assert _window(text).end is None
+
+
+# Work towards an outcome is not the outcome: these rows neither mitigate nor resolve.
+NOT_YET_OUTCOMES = [
+    "We have identified the cause and continue to work towards resolution.",
+    "We will continue to monitor until fully recovered.",
+    "We expect to restore service by the end of the hour.",
+    "The team is working on a resolution.",
+    "We are starting to see signs of recovery in some zones.",
+    "Engineers are working to mitigate the impact.",
+    "Progress towards recovery continues; no ETA yet.",
+    "We are beginning to recover affected instances.",
+    "The estimated time to resolution is two hours.",
+    "Once the cache is rebuilt we expect the errors to be resolved.",
+]
+
+
+@pytest.mark.parametrize("event", NOT_YET_OUTCOMES)
+def test_work_towards_an_outcome_is_not_the_outcome(event):
+    from reviewer.nlp.durations import classify_row
+
+    doc = parse(f"# X\n\n## Timeline (UTC)\n- 10:00 checkout errors start\n- 10:30 {event}\n")
+    assert not classify_row(doc, 1) & {"mitigation", "resolution"}
+
+
+def test_an_outcome_reached_is_the_outcome():
+    from reviewer.nlp.durations import classify_row
+
+    doc = parse("# X\n\n## Timeline (UTC)\n- 10:00 errors start\n- 10:30 The issue has been resolved and the service is "
+                "operating normally.\n")
+    assert "resolution" in classify_row(doc, 1)

@@ -144,6 +144,15 @@ def _row_lemmas(doc: Postmortem, span: Span, analysis: Analysis | None) -> set[s
     return lemmas
 
 
+# Work towards an outcome, or an outcome expected, is not the outcome: "continue to work towards
+# resolution", "we will monitor until fully recovered", "we expect to restore service by 14:00".
+_NOT_YET_OUTCOME = re.compile(
+    r"\b(?:work(?:s|ed|ing)?\s+(?:towards?|on|to)|progress\s+(?:towards?|on)|until|once|when|expect(?:s|ed|ing)?\s+(?:to|the|a|full)|"
+    r"will|to\s+(?:fully\s+)?|estimated?|eta\s+(?:for|of)|path\s+to|begin(?:ning)?\s+to|start(?:ing)?\s+to|signs\s+of|"
+    r"continu\w+\s+(?:to\s+)?(?:work\w*\s+)?(?:towards?|on)?)\s*(?:\w+\s+){0,2}?(?:a\s+|the\s+|full\s+|fully\s+|complete\s+)?"
+    r"(?:resolution|resolv\w*|recover\w*|restor\w*|mitigat\w*)", re.I)
+
+
 def classify_row(doc: Postmortem, index: int, analysis: Analysis | None = None) -> set[str]:
     """What a timeline row reports: impact, detection, internal_comm, customer_comm,
     status_page, remediation, mitigation, resolution (any number of them)."""
@@ -169,6 +178,11 @@ def classify_row(doc: Postmortem, index: int, analysis: Analysis | None = None) 
                    r"fix(ed)?|cordon|drain|delet|disabl|increas|bump|appl(y|ied)|rotat|revok|reboot|migrat|mitigat)",
                    text, re.I):
         found.add("remediation")
+    if found & {"mitigation", "resolution"}:
+        achieved = _NOT_YET_OUTCOME.sub(" ", text)
+        for name in ("mitigation", "resolution"):
+            if name in found and not CATEGORY_PATTERNS[name].search(achieved):
+                found.discard(name)
     if "mitigation" in found:
         found.add("remediation")
     return found

@@ -71,6 +71,15 @@ _START_END = re.compile(
 _START_ONLY = re.compile(r"\b(?:starting|beginning|began|started|commenced|since)\s+(?:at\s+|from\s+|on\s+|around\s+)?"
                          + _HEDGE + _DATE_BEFORE + r"(?P<a>" + _C + r")(?P<da>" + _DATE_AFTER + r")", re.I)
 
+# "… By 2:30 AM the instances had recovered", "power was restored at 11:21 PM": where a start
+# stated alone ends, later in the same paragraph (the last one written is the full recovery).
+_END_LATER = re.compile(
+    r"\b(?:by|at|as\s+of|until|around)\s+" + _HEDGE + _DATE_BEFORE + r"(?P<b>" + _C + r")(?P<db>" + _DATE_AFTER + r")", re.I)
+_RECOVERY_CUE = re.compile(r"\b(?:recover\w*|resolv\w*|restor\w*|mitigat\w*|subsided|normal\w*|returned|stopped|ended|"
+                           r"no\s+longer|healthy|back\s+(?:online|up)|full\s+recovery|fully\s+operational)\b", re.I)
+_NOT_YET = re.compile(r"\b(?:will|expect\w*|continue\w*|working\s+(?:to|towards?)|until\s+(?:we|it|they|fully)|not\s+yet|"
+                      r"estimate\w*|anticipate\w*|once|signs\s+of)\b", re.I)
+
 # The sentence says what went wrong (the window is the impact's, not a deploy's or a meeting's).
 _IMPACT_CUE = re.compile(
     r"\b(?:experienc\w*|impact\w*|affect\w*|customers?|users?|unable|errors?|fail\w*|degrad\w*|elevated|increased|"
@@ -160,7 +169,7 @@ def _date_in(group_span: tuple[int, int], masked: str, by_start: dict) -> tuple[
 def _date_before(m: re.Match[str], which: str, masked: str, by_start: dict) -> tuple[date, bool] | None:
     """A date written between the lead (or link) and the clock: "between 19 Oct 2020 19:07 and …"."""
     clock_start = m.start(which)
-    lo = m.start() if which == "a" else m.end("da")
+    lo = m.start() if which == "a" or "da" not in m.re.groupindex else m.end("da")
     i = masked.rfind(_DATE_MARK, lo, clock_start)
     if i < 0:
         return None
@@ -248,6 +257,40 @@ def _window_from(m: re.Match[str], block: ProseBlock, masked: str, by_start: dic
                         rank=rank, block_span=block.span)
 
 
+def _ended_later(window: StatedWindow, start_match: re.Match[str], block: ProseBlock, masked: str,
+                 by_start: dict) -> StatedWindow | None:
+    """A start stated alone ("Beginning at 8:36 PM, …"), ended by a later sentence of the same
+    paragraph that says impact was over ("By 2:30 AM the instances had recovered")."""
+    text = block.text
+    best = None
+    for m in _END_LATER.finditer(masked, start_match.end(), min(len(masked), start_match.end() + 3000)):
+        sentence = _sentence_around(text, m.start(), m.end())
+        if not _RECOVERY_CUE.search(sentence) or _NOT_YET.search(sentence):
+            continue
+        clock = by_start.get(m.start("b"))
+        if clock is None or (clock.text.find(":") < 0 and not clock.meridiem):
+            continue
+        best = (m, clock)
+    if best is None:
+        return None
+    m, clock = best
+    day = _date_in(m.span("db"), masked, by_start) or _date_before(m, "b", masked, by_start)
+    end = _stamp(clock, day[0] if day else window.start.date())
+    if end <= window.start:
+        if day is not None:
+            return None
+        end += timedelta(days=1)
+    if end - window.start > timedelta(days=3):
+        return None
+    window.end = end
+    window.end_date_known = bool(day and day[1]) or (day is None and window.start_date_known)
+    window.end_span = block.original_span(m.start("b"), m.end("b"))
+    window.span = Span(window.span.start, window.end_span.end)
+    window.text = text[start_match.start():m.end()]
+    window.zone = window.zone or clock.tz
+    return window
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
     lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), -1) + 1
     hi_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
@@ -281,6 +324,8 @@ def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None) -> list[St
             if (not has_end or kind == SectionKind.TIMELINE) and not cue:
                 continue  # a timeline step "from 10:02 to 10:40 the job retried" is not the incident's window
             window = _window_from(m, block, masked, by_start, (int(preferred), int(cue), lead), has_end)
+            if window is not None and window.end is None:
+                window = _ended_later(window, m, block, masked, by_start) or window
             if window is not None:
                 found.append(window)
                 taken.append((m.start(), m.end()))
@@ -308,19 +353,29 @@ def _stated_windows(doc: Postmortem) -> list[StatedWindow]:
     return found
 
 
-def choose_window(windows: list[StatedWindow], prefer: str = "last") -> StatedWindow | None:
-    """The window the incident is about: the best ranked; ties go to the last (or first) written."""
+PREFERENCES = ("last-paragraph", "last", "first")
+
+
+def choose_window(windows: list[StatedWindow], prefer: str = "last-paragraph") -> StatedWindow | None:
+    """The window the incident is about: the best ranked. Ties go, by `prefer`, to the first
+    window of the last paragraph that states one ("last-paragraph": a status log's final update
+    restates the window, its first sentence the main one), to the last written, or the first."""
     full = [w for w in windows if w.rank[1] or w.rank[0]]
     if not full:
         return None
     best = max(w.rank for w in full)
     ranked = [w for w in full if w.rank == best]
     with_end = [w for w in ranked if w.end is not None] or ranked
-    return with_end[-1] if prefer == "last" else with_end[0]
+    if prefer == "first":
+        return with_end[0]
+    if prefer == "last":
+        return with_end[-1]
+    last_block = with_end[-1].block_span
+    return next(w for w in with_end if w.block_span == last_block)
 
 
 # Which window wins a tie; the cloud benchmark tunes it on one vendor and scores the other.
-WINDOW_PREFERENCE = "last"
+WINDOW_PREFERENCE = "last-paragraph"
 
 
 def stated_window(doc: Postmortem, analysis: Analysis | None = None, prefer: str | None = None) -> StatedWindow | None:
