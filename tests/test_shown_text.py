@@ -101,3 +101,58 @@ def test_an_action_item_under_nested_headings_is_read_once(between):
     doc = parse(f"# Outage\n\n## Action items\n\n{between}\n- Add alerting on the pool size\n\n"
                 "| Action | Owner |\n|---|---|\n| Add a CI check | @bo |\n")
     assert [a.text for a in doc.action_items] == ["Add alerting on the pool size", "Add a CI check"]
+
+
+# Our own draft: inline code in headings, table times in bold, vague statements cut through
+# emphasis, action items with code. Its words never include the analyser's placeholder word.
+MARKED_UP = """# The `zq-sync` outage
+
+## Summary
+TBD
+
+## Timeline (UTC)
+| Time | Event |
+|---|---|
+| **10:20** | The `zq-sync` job restarted |
+| **10:02** | Alert fired for `zq-queue` |
+| 10:30 PDT | Rolled back `zq-sync` |
+
+## Root cause
+Some **issue** with `zq-pool` happened.
+
+## `zq-detect` notes
+
+## Resolution
+Then **public comms** went out around 11.
+
+## Action items
+- Investigate `zq-pool` sizing
+- **Be more careful** with `zq-conf`
+"""
+
+
+def test_messages_quote_the_authors_words_not_the_analysers_prose(review_text):
+    import re
+
+    review = review_text(MARKED_UP)
+    assert CODE_WORD not in MARKED_UP
+    quoted = [(f.code, q) for f in review.findings for q in re.findall(r"\"([^\"]+)\"", f.message)]
+    codes = {code for code, _ in quoted}
+    assert {"PM102", "PM304", "PM503", "PM509"} <= codes, codes  # the rules that quote the document fire
+    for code, words in quoted:
+        assert "**" not in words and "`" not in words, (code, words)
+        assert not re.search(rf"\b{CODE_WORD}\b", words), (code, words)
+    messages = {f.code: f.message for f in review.findings}
+    assert '"zq-detect notes"' in messages["PM102"]
+    assert '"10:02"' in messages["PM304"] and '"10:20"' in messages["PM304"]
+    assert '"public comms went out"' in messages["PM503"]
+
+
+def test_a_quote_cut_inside_markup_reads_words():
+    doc = parse("Then **public comms** went out; see `a b` and <https://x.example/s>.\n")
+    text = doc.text
+    assert doc.quote(text.index("public"), text.index("out") + 3) == "public comms went out"
+    assert doc.quote(text.index("comms"), text.index("went")) == "comms"
+    assert doc.quote(text.index("`a"), text.index("b`") + 2) == "a b"
+    assert doc.quote(text.index("<https"), text.index(">.") + 1) == "https://x.example/s"
+    assert doc.quote(0, len(text)) == "Then public comms went out; see a b and https://x.example/s."

@@ -6,6 +6,7 @@ Every position is a 0-based character (code point) offset into the original text
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -222,6 +223,7 @@ class Postmortem:
     blocks: list[ProseBlock]
     comments: list[Comment]
     code_spans: list[Span]  # fenced/indented code blocks and inline code
+    _block_order: tuple[list[int], list[ProseBlock]] | None = field(default=None, repr=False, compare=False)
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing `offset`."""
@@ -271,9 +273,22 @@ class Postmortem:
     def quote(self, start: int, end: int, limit: int | None = None) -> str:
         """The words written in text[start:end], markup removed: what messages quote (never the
         analyser's prose, where code reads "code")."""
-        from reviewer.document.shown import quote
+        from reviewer.document.shown import quote_in_blocks
 
-        return quote(self.text, start, end, limit)
+        return quote_in_blocks(self.text, self.blocks_overlapping(start, end), start, end, limit)
+
+    def blocks_overlapping(self, start: int, end: int) -> list[ProseBlock]:
+        """The prose blocks with a character in [start, end), in document order (a bisection)."""
+        if self._block_order is None or len(self._block_order[1]) != len(self.blocks):
+            ordered = sorted(self.blocks, key=lambda b: b.span.start)
+            self._block_order = ([b.span.start for b in ordered], ordered)
+        starts, ordered = self._block_order
+        found = []
+        i = bisect.bisect_left(starts, max(end, start + 1)) - 1
+        while i >= 0 and ordered[i].span.end > start:  # blocks do not overlap: their ends rise too
+            found.append(ordered[i])
+            i -= 1
+        return found[::-1]
 
     def heading_text(self, section: Section) -> str:
         """A section's heading as the reader sees it (`Section.title` is the analyser's prose)."""

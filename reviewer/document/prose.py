@@ -24,8 +24,11 @@ _INLINE = re.compile(
 CODE_WORD = "code"
 
 
-def to_prose(raw: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """Mask `raw` (inline Markdown whose char i stood at `offsets[i]`) into prose."""
+def to_prose(raw: str, offsets: list[int], *, shown: bool = False) -> tuple[str, list[int]]:
+    """Mask `raw` (inline Markdown whose char i stood at `offsets[i]`) into prose.
+
+    `shown`: the words a reader sees instead (for quotes in messages): code spans keep their
+    content and URLs stay; markers, link targets, HTML and images go as in the prose."""
     out: list[str] = []
     out_offsets: list[int] = []
 
@@ -38,7 +41,13 @@ def to_prose(raw: str, offsets: list[int]) -> tuple[str, list[int]]:
         keep(pos, m.start())
         pos = m.end()
         kind = m.lastgroup
-        if m.group("code") is not None:
+        if m.group("code") is not None and shown:
+            ticks = len(m.group("ticks"))
+            inner_start, inner_end = m.start() + ticks, m.end() - ticks
+            if inner_end - inner_start >= 2 and raw[inner_start] == " " and raw[inner_end - 1] == " ":
+                inner_start, inner_end = inner_start + 1, inner_end - 1  # CommonMark strips one space each side
+            keep(inner_start, inner_end)
+        elif m.group("code") is not None:
             # The word stands for the whole span: its first letter maps to the opening backticks,
             # its last to the closing ones, so a prose span ending on it ends after the code.
             out.append(CODE_WORD)
@@ -46,11 +55,15 @@ def to_prose(raw: str, offsets: list[int]) -> tuple[str, list[int]]:
         elif m.group("link") is not None:
             # keep the label, itself masked (it may hold code or emphasis)
             label_start = m.start("label")
-            label, label_offsets = to_prose(m.group("label"), offsets[label_start : m.end("label")])
+            label, label_offsets = to_prose(m.group("label"), offsets[label_start : m.end("label")], shown=shown)
             out.append(label)
             out_offsets.extend(label_offsets)
         elif m.group("escape") is not None:
             keep(m.start() + 1, m.end())
+        elif shown and kind == "url":
+            keep(m.start(), m.end())
+        elif shown and kind == "autolink":
+            keep(m.start() + 1, m.end() - 1)
         elif kind in ("image", "autolink", "url", "comment", "html", "emph", "checkbox"):
             pass
     keep(pos, len(raw))

@@ -64,8 +64,45 @@ def plain(markdown: str) -> str:
 
 
 def quote(text: str, start: int, end: int, limit: int | None = None) -> str:
-    """The words written in text[start:end], markup removed; cut to `limit` characters with "…"."""
-    shown = plain(inline_source(text, Span(start, end)))
+    """The words written in text[start:end], markup removed; cut to `limit` characters with "…".
+
+    For a span inside a block, `quote_in_block` reads the markup of the whole block (a span may
+    start or end inside emphasis)."""
+    return _cut(plain(inline_source(text, Span(start, end))), limit)
+
+
+def _cut(shown: str, limit: int | None) -> str:
     if limit is not None and len(shown) > limit:
         shown = shown[: max(limit - 1, 0)].rstrip() + "…"
     return shown
+
+
+def source_with_offsets(text: str, span: Span) -> tuple[str, list[int]]:
+    """The inline Markdown in `span` and each char's offset in `text`, continuation lines without
+    their container markers."""
+    start, end = max(0, span.start), min(len(text), span.end)
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = start
+    for m in _CONTAINER_PREFIX.finditer(text, start, end):
+        chars.append(text[pos : m.start() + 1])  # up to and with the newline
+        offsets.extend(range(pos, m.start() + 1))
+        pos = m.end()
+    chars.append(text[pos:end])
+    offsets.extend(range(pos, end))
+    return "".join(chars), offsets
+
+
+def quote_in_blocks(text: str, blocks, start: int, end: int, limit: int | None = None) -> str:
+    """The words shown of text[start:end], read through the blocks (ProseBlock) it overlaps: the
+    markup of each whole block decides what is markup, so a span cut inside "**…**" or a code
+    span quotes words, never stray markers or the analyser's placeholder."""
+    from reviewer.document.prose import to_prose
+
+    pieces: list[str] = []
+    for block in blocks:
+        raw, offsets = source_with_offsets(text, block.span)
+        words, where = to_prose(CHECKBOX.sub(lambda m: " " * len(m.group(0)), raw, count=1), offsets, shown=True)
+        pieces.append("".join(ch for ch, at in zip(words, where) if start <= at < end))
+    shown = _WHITESPACE.sub(" ", " ".join(pieces)).strip()
+    return _cut(shown, limit) if shown else quote(text, start, end, limit)

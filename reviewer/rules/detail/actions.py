@@ -40,7 +40,7 @@ def no_action_items(ctx):
         prose = [b for b in doc.blocks_in(section) if b.kind != BlockKind.HEADING and b.text.strip()]
         if prose and not any(_REPORTED_DONE.search(b.text) for b in prose):
             yield Hit(section.heading.start, section.heading.end,
-                      f"\"{section.title}\" has no items: write each follow-up as a list item or table row with an "
+                      f"\"{doc.heading_text(section)}\" has no items: write each follow-up as a list item or table row with an "
                       f"owner, a ticket and a due date.")
             return
 

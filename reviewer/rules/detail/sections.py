@@ -73,7 +73,7 @@ def thin_section(ctx):
             continue  # a "TBD" section is unfinished (PM103), not thin
         first = sections[0]
         yield Hit(first.heading.start, first.heading.end,
-                  f"Section \"{first.title}\" has {words} word{'s' if words != 1 else ''}; {_article(kind.value)} {kind.value.replace('_', ' ')} section needs at "
+                  f"Section \"{ctx.doc.heading_text(first)}\" has {words} word{'s' if words != 1 else ''}; {_article(kind.value)} {kind.value.replace('_', ' ')} section needs at "
                   f"least {needed}{' at this severity' if factor > 1 else ''}.",
                   data={"words": words, "needed": needed})
 

@@ -95,7 +95,7 @@ def _vague_events(ctx):
                 continue
             offset = len(text) - len(text.lstrip()) if pattern is _WE_FIXED else 0
             span = block.original_span(base + m.start() + offset, base + m.end() + offset)
-            yield Hit(span.start, span.end, f"\"{doc.text[span.start:span.end]}\" leaves out {missing}.",
+            yield Hit(span.start, span.end, f"\"{doc.quote(span.start, span.end)}\" leaves out {missing}.",
                       data={"example": better})
             break
 
@@ -152,6 +152,6 @@ def _generic_causes(ctx):
             if m:
                 span = block.original_span(base + m.start("cause"), base + m.end("cause"))
                 yield Hit(span.start, span.end,
-                          f"\"{doc.text[span.start:span.end]}\" does not say what the cause was: name the failing "
+                          f"\"{doc.quote(span.start, span.end)}\" does not say what the cause was: name the failing "
                           f"component, the change or condition that broke it, and how.")
                 break

@@ -44,7 +44,7 @@ def empty_section(ctx):
         if section.level == 7:
             continue  # a bold label's text stands on the same line
         if not _own_content(ctx, section).strip():
-            yield Hit(section.heading.start, section.heading.end, f"Section \"{section.title}\" is empty.")
+            yield Hit(section.heading.start, section.heading.end, f"Section \"{ctx.doc.heading_text(section)}\" is empty.")
 
 
 @rule(
@@ -66,4 +66,4 @@ def placeholder_text(ctx):
             span = block.original_span(m.start(), m.end())
             if any(c.covers(span) for c in doc.code_spans):
                 continue
-            yield Hit(span.start, span.end, f"Placeholder \"{m.group(0)}\" left in the document.")
+            yield Hit(span.start, span.end, f"Placeholder \"{doc.quote(span.start, span.end)}\" left in the document.")

@@ -23,7 +23,7 @@ def missing_timeline(ctx):
     sections = ctx.doc.sections_of(SectionKind.TIMELINE)
     if sections:
         s = sections[0]
-        yield Hit(s.heading.start, s.heading.end, f"The \"{s.title}\" section has no timeline rows.")
+        yield Hit(s.heading.start, s.heading.end, f"The \"{ctx.doc.heading_text(s)}\" section has no timeline rows.")
     else:
         yield Hit(0, 0, "No timeline: add a Timeline section with one timestamped row per event.")
 

@@ -41,6 +41,6 @@ def date_only_row(ctx):
         where = leading_date(ctx.doc, entry) if row.date_only else None
         if where is None or not _is_event(ctx.doc, entry, where):
             continue
-        written = ctx.doc.text[where.start : where.end]
+        written = ctx.doc.quote(where.start, where.end)
         yield Hit(where.start, where.end,
                   f"Timeline row \"{written}\" has a date but no time of day: add the time if it is known.")

@@ -65,7 +65,7 @@ def missing_time_zone(ctx):
 def mixed_time_zones(ctx):
     info = shared_zone(ctx)
     for zone, span in info.mixed:
-        text = ctx.doc.text[span.start : span.end]
+        text = ctx.doc.quote(span.start, span.end)
         yield Hit(span.start, span.end,
                   f"\"{text}\" is in {zone}, but the document's times are in {info.zone}: convert it or give both.",
                   data={"zone": zone, "document_zone": info.zone})

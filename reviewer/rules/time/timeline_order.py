@@ -5,6 +5,13 @@ from reviewer.nlp.times import ambiguous_12h_rows, resolve_rows
 from reviewer.rules.base import Hit, rule
 
 
+def _written_time(doc, entry) -> str:
+    """A row's time as the reader sees it ("**10:42**" in a table cell reads 10:42)."""
+    if entry.time_span is not None:
+        return doc.quote(entry.time_span.start, entry.time_span.end) or entry.time_text
+    return entry.time_text
+
+
 def shared_rows(ctx):
     if ctx.analysis is not None:
         return ctx.analysis.shared("timeline_rows", lambda a: resolve_rows(ctx.doc))
@@ -38,9 +45,9 @@ def timeline_out_of_order(ctx):
         entry = row.entry
         span = entry.time_span or entry.span
         before = by_index.get(row.previous) if row.previous is not None else None
-        before_text = before.entry.time_text if before is not None else "the row before"
+        before_text = _written_time(ctx.doc, before.entry) if before is not None else "the row before"
         yield Hit(span.start, span.end,
-                  f"Timeline row \"{entry.time_text}\" is earlier than the row before it (\"{before_text}\"): fix the "
+                  f"Timeline row \"{_written_time(ctx.doc, entry)}\" is earlier than the row before it (\"{before_text}\"): fix the "
                   f"time or date, or move the row.",
                   data={"previous": before_text})
 

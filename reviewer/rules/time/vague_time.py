@@ -47,7 +47,7 @@ def vague_time(ctx):
     for v in found:
         label = KIND_LABELS.get(v.kind, "a vague time")
         where = "timeline row" if v.in_timeline else "text"
-        text = " ".join(v.text.split())
+        text = ctx.doc.quote(v.span.start, v.span.end) or " ".join(v.text.split())
         yield Hit(v.span.start, v.span.end,
                   f"Vague time \"{text}\" ({label}) in the {where}: give the clock time, written as the timeline "
                   f"does: {fmt.suggest()}.",
