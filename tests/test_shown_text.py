@@ -156,3 +156,14 @@ def test_a_quote_cut_inside_markup_reads_words():
     assert doc.quote(text.index("`a"), text.index("b`") + 2) == "a b"
     assert doc.quote(text.index("<https"), text.index(">.") + 1) == "https://x.example/s"
     assert doc.quote(0, len(text)) == "Then public comms went out; see a b and https://x.example/s."
+
+
+@pytest.mark.parametrize("sentence, written", [
+    ("Dave forgot to renew the `edge-cert` certificate on the proxy.", "`edge-cert`"),
+    ("Dave forgot to review the code of `zq-mod` before the deploy.", "the code of `zq-mod`"),
+])
+def test_rewrites_give_inline_code_back(review_text, sentence, written):
+    review = review_text(f"# Outage\n\n## Root cause\n{sentence}\n", select=["PM201"])
+    rewrites = [r for f in review.findings for r in f.replacements]
+    assert rewrites, [f.message for f in review.findings]
+    assert any(written.lower() in r.lower() for r in rewrites), rewrites

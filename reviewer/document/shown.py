@@ -106,3 +106,33 @@ def quote_in_blocks(text: str, blocks, start: int, end: int, limit: int | None =
         pieces.append("".join(ch for ch, at in zip(words, where) if start <= at < end))
     shown = _WHITESPACE.sub(" ", " ".join(pieces)).strip()
     return _cut(shown, limit) if shown else quote(text, start, end, limit)
+
+
+_PLACEHOLDER_WORD = re.compile(r"\bcode\b")
+
+
+def restore_code(words: str, text: str, blocks, sentence: Span, *, markdown: bool) -> str:
+    """Words built from the analyser's tokens of a sentence (a rewrite), with each placeholder for
+    inline code given back its code: as written (`x`, for text that goes into the document) when
+    `markdown`, else its content. The n-th "code" of `words` is the n-th one of the sentence,
+    whether the author wrote the word or a code span (rewrites keep the order of their words)."""
+    from reviewer.document.prose import CODE_WORD
+
+    if CODE_WORD not in words:
+        return words
+    slots: list[str] = []
+    for block in blocks:
+        for m in _PLACEHOLDER_WORD.finditer(block.text):
+            at = block.offsets[m.start()] if m.start() < len(block.offsets) else -1
+            if not sentence.contains(at):
+                continue
+            code = re.match(r"(`+)((?:.|\n)+?)\1", text[at:]) if text.startswith("`", at) else None
+            if code is None:
+                slots.append(m.group(0))
+            else:
+                content = code.group(2).strip() if code.group(2).strip() else code.group(2)
+                slots.append(code.group(0) if markdown else content)
+    if not slots:
+        return words
+    taken = iter(slots)
+    return _PLACEHOLDER_WORD.sub(lambda m: next(taken, m.group(0)), words)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from reviewer.document.shown import restore_code
 from reviewer.nlp.blame import BlameSignal, blame_signals
 from reviewer.rules.base import CheckContext, Hit
 
@@ -20,17 +21,22 @@ def hits(ctx: CheckContext, kind: str, fallback_advice: str) -> Iterator[Hit]:
     for signal in signals_of(ctx, kind):
         message = signal.message
         replacements: list[str] = []
-        if signal.rewrite and signal.dropin:
-            replacements = [signal.rewrite]
-        elif signal.rewrite:
-            message += f" For example: \u201c{signal.rewrite}\u201d"
+        rewrite = signal.rewrite
+        if rewrite:
+            # Built from the analyser's tokens: its inline code reads "code" until given back.
+            blocks = ctx.doc.blocks_overlapping(signal.sentence.start, signal.sentence.end)
+            rewrite = restore_code(signal.rewrite, ctx.doc.text, blocks, signal.sentence, markdown=signal.dropin)
+        if rewrite and signal.dropin:
+            replacements = [rewrite]
+        elif rewrite:
+            message += f" For example: \u201c{rewrite}\u201d"
         elif fallback_advice:
             message += f" {fallback_advice}"
         data = {"trigger": signal.trigger, "kind": signal.kind, "rule_prior": signal.prior}
         if signal.agent:
             data["agent"] = signal.agent
-        if signal.rewrite:
-            data["rewrite"] = signal.rewrite
+        if rewrite:
+            data["rewrite"] = rewrite
         if signal.classifier is not None:
             data["classifier"] = signal.classifier
         yield Hit(signal.span.start, signal.span.end, message, replacements=replacements,
