@@ -423,7 +423,7 @@ def _impact_numbers_in_prose(doc: Postmortem, analysis: Analysis) -> list[Impact
 
         def add(kind_: str, start: int, end: int) -> None:
             span = block.original_span(start, end)
-            found.append(ImpactNumber(block.text[start:end], kind_, span.start, span.end))
+            found.append(ImpactNumber(doc.quote(span.start, span.end), kind_, span.start, span.end))
 
         for m in _MONEY.finditer(text):
             add("money", base + m.start(), base + m.end())
@@ -557,7 +557,7 @@ def _vague_claims_in(doc: Postmortem, analysis: Analysis) -> list[VagueClaim]:
                 if first is not None and first.pos_ in ("VERB", "AUX") and first.dep_ != "amod":
                     continue  # "these delays increased latency": a verb, not a vague amount
                 span = block.original_span(base + m.start(), base + m.end())
-                found.append(VagueClaim(doc.text[span.start:span.end], span.start, span.end, advice.format(n=noun)))
+                found.append(VagueClaim(doc.quote(span.start, span.end), span.start, span.end, advice.format(n=noun)))
     return found
 
 
