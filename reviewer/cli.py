@@ -383,6 +383,16 @@ def serve(
     run_server(host=host, port=port, config=str(config_file) if config_file else None)
 
 
+@app.command()
+def lsp() -> None:
+    """Run the language server on stdin/stdout (for editors: diagnostics, quick fixes, rule docs on hover)."""
+    try:
+        from reviewer.lsp.server import main as serve_lsp
+    except ImportError as exc:
+        raise fail_usage(f"the language server is not available: {exc}") from None
+    serve_lsp()
+
+
 def _register_corpus_commands() -> None:
     import importlib
     import importlib.util

@@ -1,0 +1,1 @@
+"""The pmreview language server (`pmreview lsp`); see reviewer.lsp.server."""

@@ -1,0 +1,3 @@
+from reviewer.lsp.server import main
+
+main()
