@@ -19,6 +19,41 @@ from api.metrics import Metrics
 from api.problems import MAX_JSON_DEPTH, InvalidField, json_depth, too_deep
 
 
+# Pages load only the service's own script and stylesheet (no inline script or style, no other
+# origin), post forms only to the service, and may not be framed (clickjacking: the token field).
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# FastAPI's /docs and /redoc load Swagger UI / ReDoc from their CDN with an inline start-up script.
+DOCS_POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+               "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+               "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
+               "https://cdn.redoc.ly; connect-src 'self'; worker-src blob:; base-uri 'none'; frame-ancestors 'none'")
+# Everything else (JSON, CSS, JS, metrics) is never a document: nothing may load or frame it.
+OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'"
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
+_COMMON = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+           (b"x-frame-options", b"DENY")]
+
+
+def security_headers(path: str, headers) -> list[tuple[bytes, bytes]]:
+    """The headers every answer carries (nosniff, Referrer-Policy, no framing) and its CSP.
+
+    Referrer-Policy same-origin, not no-referrer: under no-referrer a browser sends
+    `Origin: null` with a form post, and the pages' cross-site check reads Origin."""
+    names = {name.lower() for name, _ in headers}
+    media = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+    if path in DOCS_PATHS:
+        policy = DOCS_POLICY
+    elif media.startswith(b"text/html"):
+        policy = PAGE_POLICY
+    else:
+        policy = OTHER_POLICY
+    extra = [(name, value) for name, value in _COMMON if name not in names]
+    if b"content-security-policy" not in names:
+        extra.append((b"content-security-policy", policy.encode()))
+    return extra
+
+
 def too_large_message(limit: int) -> str:
     return f"request body is larger than the limit of {limit:,} bytes (max_body_bytes)"
 
@@ -46,7 +81,8 @@ class RequestObserver:
                 status = message["status"]
                 response_started = True
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+                message["headers"] = (list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+                                      + security_headers(scope.get("path", ""), message["headers"]))
             await send(message)
 
         try:

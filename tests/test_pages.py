@@ -80,6 +80,7 @@ def make_app(analyzer, database: Path, **settings):
 @contextlib.contextmanager
 def running(app):
     with TestClient(app) as client:
+        client.headers["Origin"] = "http://testserver"  # as a browser posts the service's own forms (CSRF check)
         assert app.state.service.wait_started(120), "start-up did not finish"
         assert app.state.service.ready, app.state.service.corpus_error or app.state.service.models_error
         yield client
@@ -519,7 +520,7 @@ def test_uploaded_file_is_reviewed_and_bad_bytes_are_explained(client):
 
 def test_pages_while_models_load_are_503_pages(analyzer, tmp_path):
     app = make_app(analyzer, tmp_path / "never.sqlite3")
-    client = TestClient(app)  # no lifespan: start-up never runs, nothing is loaded
+    client = TestClient(app, headers={"Origin": "http://testserver"})  # no lifespan: nothing is loaded
     review = client.post("/review", data={"text": DRAFT})
     assert is_html_error(review, 503) and "Retry-After" in review.headers and "loading" in review.text
     assert "Dave forgot to renew the certificate on the search proxy" in review.text  # the form keeps the text

@@ -15,10 +15,15 @@ PMREVIEW_API_TOKEN is set, the form must carry that token in its "API token" fie
 password field, sent in the POST body, never in a URL, never stored in a cookie or echoed
 back); without it the page answers 403 and says why. When `protect_reads` is set the pages
 are turned off (403): a browser cannot send the bearer header the API then requires.
+
+Every page form (review, "not similar") is obeyed only when it comes from the service's own
+pages, token or not (api.pages.csrf: Sec-Fetch-Site, else Origin, else the form's hidden token
+tied to a SameSite cookie); another site's form gets a 403 page and nothing is done.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import secrets
@@ -33,10 +38,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import get_state
-from api.pages import service
+from api.pages import csrf, service
 from api.pages.inline import inline_html
 from api.problems import InvalidField, NotFound
 from api.state import ServiceState, ServiceUnavailable
+from reviewer.corpus.errors import StoreError, StoreRefused
 from reviewer.errors import DocumentTooLarge, PmreviewError
 
 log = logging.getLogger("pmreview.api")
@@ -49,6 +55,9 @@ templates.env.globals.update(severity_class=service.severity_class, minutes=serv
 templates.env.filters["incident_url"] = lambda incident_id: "/incidents/" + quote(str(incident_id), safe="/")
 templates.env.filters["percent"] = lambda value: f"{round(float(value) * 100)}%"
 templates.env.filters["inline_markdown"] = inline_html
+# The form cookie of the page being rendered (set by `render`, read by the templates' forms).
+_form_cookie: contextvars.ContextVar[str] = contextvars.ContextVar("pmreview_form_cookie", default="")
+templates.env.globals["csrf_token"] = lambda action: csrf.token_for_action(_form_cookie.get(), action)
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,6 +96,14 @@ def error_response(request: Request, exc: Exception) -> HTMLResponse:
     if isinstance(exc, InvalidField):
         reasons = [str(e.get("msg", "invalid")) for e in exc.errors]
         return _error_page(request, 422, "Cannot review this", "; ".join(reasons), errors=[])
+    if isinstance(exc, StoreError):
+        request_id = request.scope.get("state", {}).get("request_id")
+        log.error("store error", exc_info=exc.__cause__ or exc, extra={"fields": {"request_id": request_id}})
+        detail = f"{exc} (request id {request_id})."
+        if isinstance(exc, StoreRefused):
+            return _error_page(request, 422, "Cannot store that", detail)
+        return _error_page(request, 503, "Store not reachable", detail,
+                           headers={"Retry-After": str(exc.retry_after or 30)})
     if isinstance(exc, PmreviewError):
         return _error_page(request, 422, "Cannot do that", str(exc))
     if isinstance(exc, SQLAlchemyError):
@@ -132,11 +149,30 @@ def check_write_token(state: ServiceState, given: str | None) -> None:
 
 
 def render(request: Request, name: str, status: int = 200, headers: str | None = None, **context: Any) -> HTMLResponse:
-    """`headers`: a Retry-After value to pass on, when there is one."""
+    """`headers`: a Retry-After value to pass on, when there is one. The page's forms carry the
+    token of the browser's form cookie (set here when the browser has none; see api.pages.csrf)."""
     state: ServiceState = request.app.state.service
-    return templates.TemplateResponse(request, name, {"state": state, "auth": state.settings.auth_enabled,
-                                                      **context}, status_code=status,
-                                      headers={"Retry-After": headers} if headers else None)
+    cookie, new_cookie = csrf.form_cookie(request)
+    reset = _form_cookie.set(cookie)
+    try:
+        response = templates.TemplateResponse(request, name, {"state": state, "auth": state.settings.auth_enabled,
+                                                              **context}, status_code=status,
+                                              headers={"Retry-After": headers} if headers else None)
+    finally:
+        _form_cookie.reset(reset)
+    if new_cookie:
+        csrf.set_form_cookie(response, cookie)
+    return response
+
+
+async def check_same_origin(request: Request) -> None:
+    """Refuse (403 page, nothing done) a form posted from another site; see api.pages.csrf."""
+    form = await request.form()  # already read by FastAPI for the handler's fields: cached
+    token = form.get(csrf.FIELD)
+    reason = csrf.cross_site_reason(request, token if isinstance(token, str) else None)
+    if reason:
+        raise PageForbidden(f"Nothing was done: {reason}. Only pmreview's own pages may send this form; "
+                            "open the page again from this service and send it from there.")
 
 
 # -- static ----------------------------------------------------------------------------------
@@ -176,6 +212,7 @@ async def _document(text: str, filename: str, upload: UploadFile | None) -> tupl
 async def review(request: Request, state: ServiceState = Depends(get_state), text: str = Form(""),
                  filename: str = Form(""), draft_key: str = Form(""),
                  upload: UploadFile | None = File(None)) -> Response:
+    await check_same_origin(request)
     text, name = await _document(text, filename, upload)
     try:
         service.check_document(state, text, name)
@@ -200,6 +237,7 @@ async def draft_not_similar(request: Request, state: ServiceState = Depends(get_
                             filename: str = Form(""), draft_key: str = Form(""), other_id: str = Form(""),
                             token: str = Form("")) -> Response:
     """'Not similar' on a draft's suggestion: remembered under the draft's key, then the review again."""
+    await check_same_origin(request)
     text, name = await _document(text, filename, None)
     service.check_document(state, text, name)
     key = service.draft_key_for(text, draft_key or None)
@@ -228,6 +266,7 @@ async def incident_list(request: Request, state: ServiceState = Depends(get_stat
 @page
 async def incident_not_similar(request: Request, incident_id: str, state: ServiceState = Depends(get_state),
                                other_id: str = Form(""), token: str = Form("")) -> Response:
+    await check_same_origin(request)
     try:
         check_write_token(state, token)
     except PageForbidden as refused:
