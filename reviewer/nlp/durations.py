@@ -29,10 +29,10 @@ Rows are recognised by what they say: lemmas from the spaCy parse when the Analy
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field, field_serializer
 
 from reviewer.document.model import Postmortem, Span
 from reviewer.facts import fact
@@ -49,6 +49,21 @@ class IncidentTime(BaseModel):
     start: int | None = None
     end: int | None = None
     row: int | None = None
+
+    @field_serializer("at")
+    def _at_as_known(self, at: datetime) -> str:
+        """In JSON, `at` is a date-time when the date is known, else a time of day ("20:52:00"):
+        never the placeholder date, which readers and tools would take for a real one."""
+        return at.isoformat() if self.date_known else at.time().isoformat()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def day_offset(self) -> int | None:
+        """With no date known: how many midnights the timeline crossed before this time (0, 1, …)."""
+        return None if self.date_known else (self.at.date() - _PLACEHOLDER_DAY).days
+
+
+_PLACEHOLDER_DAY = date(2000, 1, 1)
 
 
 class Durations(BaseModel):
