@@ -79,8 +79,8 @@ def _clock_matches(found: dict | None, label_time: str | None, label_date: str |
         return found is None
     if not found or not found.get("at"):
         return False
-    at = found["at"]  # ISO "YYYY-MM-DDTHH:MM:SS"
-    if at[11:16] != label_time:
+    at = found["at"]  # ISO "YYYY-MM-DDTHH:MM:SS", or a time of day "HH:MM:SS" when no date is known
+    if (at[11:16] if "T" in at else at[:5]) != label_time:
         return False
     if label_date and found.get("date_known", True):
         return at[:10] == label_date

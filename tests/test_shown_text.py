@@ -167,3 +167,24 @@ def test_rewrites_give_inline_code_back(review_text, sentence, written):
     rewrites = [r for f in review.findings for r in f.replacements]
     assert rewrites, [f.message for f in review.findings]
     assert any(written.lower() in r.lower() for r in rewrites), rewrites
+
+
+def test_a_time_with_no_known_date_is_shown_as_a_time(review_text):
+    from api.pages.service import facts_view
+    from reviewer.output.common import jsonable
+
+    undated = review_text("# x\n\n## Timeline (UTC)\n- 20:52 Errors start for checkout\n- 21:10 Alert fired\n"
+                          "- 00:14 Resolved, errors stop\n")
+    durations = jsonable(undated.facts)["durations"]
+    assert durations["impact_start"]["at"] == "20:52:00" and durations["impact_start"]["date_known"] is False
+    assert durations["resolved"]["at"] == "00:14:00" and durations["resolved"]["day_offset"] == 1
+    shown = dict(dict(facts_view(jsonable(undated.facts)))["Durations from the timeline"])
+    assert shown["Impact started"].startswith("20:52") and "2000" not in " ".join(shown.values())
+    assert shown["Resolved"].startswith("00:14, next day")
+
+    dated = review_text("# x\n\n## Timeline (UTC)\n- 2024-05-02 20:52 Errors start for checkout\n"
+                        "- 2024-05-02 21:10 Alert fired\n")
+    durations = jsonable(dated.facts)["durations"]
+    assert durations["impact_start"]["at"] == "2024-05-02T20:52:00" and durations["impact_start"]["day_offset"] is None
+    shown = dict(dict(facts_view(jsonable(dated.facts)))["Durations from the timeline"])
+    assert shown["Impact started"].startswith("2024-05-02 20:52")

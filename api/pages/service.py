@@ -172,6 +172,19 @@ _STATED = (("impact_minutes", "Impact (stated)"), ("time_to_detect_minutes", "Ti
            ("time_to_resolve_minutes", "Time to resolve (stated)"))
 
 
+def _moment_text(moment: dict[str, Any]) -> str:
+    """"2024-05-02 09:10" when the date is known; a time of day ("20:52", "00:14, next day") when
+    it is not: a placeholder date is never shown as a real one."""
+    at = str(moment["at"])
+    if moment.get("date_known", True) is not False and "T" in at:
+        return at.replace("T", " ")[:16]
+    clock = at.split("T")[-1][:5]
+    offset = moment.get("day_offset")
+    if isinstance(offset, int) and offset > 0:
+        clock += ", next day" if offset == 1 else f", {offset} days later"
+    return clock
+
+
 def facts_view(facts: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
     """The facts a reviewer reads: derived durations, key moments, stated metrics, time zone.
 
@@ -184,7 +197,7 @@ def facts_view(facts: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]
     for key, label in _MOMENTS:
         moment = durations.get(key)
         if isinstance(moment, dict) and moment.get("at"):
-            at = str(moment["at"]).replace("T", " ")[:16]
+            at = _moment_text(moment)
             source = moment.get("source")
             rows.append((label, f"{at}" + (f" ({source})" if source else "")))
     if rows:
