@@ -258,3 +258,52 @@ def test_an_outcome_reached_is_the_outcome():
     doc = parse("# X\n\n## Timeline (UTC)\n- 10:00 errors start\n- 10:30 The issue has been resolved and the service is "
                 "operating normally.\n")
     assert "resolution" in classify_row(doc, 1)
+
+
+# 7. What writers add around the clocks: hedges, a zone in parentheses, a partial recovery first.
+DECORATED = [
+    ("Between as early as 22:24 UTC on 29 Jun 2021 and 14:30 UTC on 30 Jun 2021, some customers saw errors.", "22:24", "14:30"),
+    ("Between 21:03 CST (UTC+8) on 05 Mar 2020 and 16:03 CST on 06 Mar 2020, sign-ins failed for customers.", "21:03", "16:03"),
+    ("Starting at 12:30 CST (China Standard Time) on 22 October 2024, users saw packet loss. It was mitigated at 16:50 CST.",
+     "12:30", "16:50"),
+    ("Connections began failing from 03:47 UTC, partial recovery began at 06:12 UTC, with full mitigation at 13:30 UTC.",
+     "03:47", "13:30"),
+    ("Between 10:05 (local time) and 10:48 (local time) customers could not check out.", "10:05", "10:48"),
+    ("Between no earlier than 07:00 and 07:45 UTC, payment requests failed.", "07:00", "07:45"),
+    ("From roughly 18:10 to about 18:55 UTC the mobile app showed errors to users.", "18:10", "18:55"),
+    ("Errors started at 09:00 UTC; some services began to recover at 09:20 UTC, with full recovery at 10:05 UTC.",
+     "09:00", "10:05"),
+    ("Between ~14:00 and ~14:30 PDT uploads were failing for customers.", "14:00", "14:30"),
+    ("Between 02:00 UTC (03:00 CET) and 03:15 UTC (04:15 CET), customers saw timeouts.", "02:00", "03:15"),
+]
+
+
+@pytest.mark.parametrize("text,start,end", DECORATED)
+def test_decorated_windows(text, start, end):
+    w = _window("# Incident\n\n" + text + "\n")
+    assert (_hm(w.start), _hm(w.end)) == (start, end)
+
+
+def test_a_start_ends_in_the_next_paragraph():
+    text = ("# X\n\nStarting at 12:30 UTC on 3 May 2024, we saw a surge of traffic from one network. It caused packet "
+            "loss for customers.\n\nAt 14:10 UTC traffic was back to normal and all services were mitigated.\n")
+    w = _window(text)
+    assert (_hm(w.start), _hm(w.end)) == ("12:30", "14:10") and w.minutes == 100
+
+
+def test_a_labelled_summary_outranks_a_later_phase_in_the_same_section():
+    text = ("# X\n\n## Summary\n\n**Summary of impact:** Between 01:00 and 02:25 UTC users could not sign in.\n\n"
+            "Some mobile users could not sign in between 00:11 and 02:25 UTC.\n")
+    w = _window(text)
+    assert (_hm(w.start), _hm(w.end)) == ("01:00", "02:25")
+
+
+def test_in_prose_the_first_window_wins_in_a_status_log_the_last_update():
+    prose = ("# X\n\n## Impact\n\nBetween 1:10pm - 3:40pm uploads failed for users.\n\n"
+             "Between 2:05pm (first report) - 3:40pm the support queue filled with user errors.\n")
+    w = _window(prose)
+    assert (_hm(w.start), _hm(w.end)) == ("13:10", "15:40")
+    log = ("# X\n\n## Timeline\n\n- 1:30 PM PST Between 12:50 PM and 1:25 PM PST some users saw errors. We are investigating.\n"
+           "- 2:10 PM PST Between 12:50 PM and 2:02 PM PST users saw errors. The issue has been resolved.\n")
+    w = _window(log)
+    assert (_hm(w.start), _hm(w.end)) == ("12:50", "14:02")

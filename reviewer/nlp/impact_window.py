@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from reviewer.document.model import Postmortem, ProseBlock, SectionKind, Span
+from reviewer.document.model import BlockKind, Postmortem, ProseBlock, SectionKind, Span
 from reviewer.document.timeexpr import find_clocks, find_dates, to_24h
 
 if TYPE_CHECKING:
@@ -43,11 +43,13 @@ PLACEHOLDER_DAY = date(2000, 1, 1)
 _CLOCK_MARK = "\x01"
 _DATE_MARK = "\x02"
 
-_HEDGE = r"(?:(?:approximately|approx\.?|about|around|roughly|circa|ca\.|~)\s{0,3})?"
+_HEDGE = (r"(?:(?:approximately|approx\.?|about|around|roughly|circa|ca\.|~|as\s+(?:early|late)\s+as|at\s+(?:least|latest|the\s+latest)|"
+          r"no\s+(?:earlier|later)\s+than|sometime\s+(?:around|after|before))\s{0,3})?")
 # "on 19 Oct 2020", ", 2021-07-01", "of July 3": a date written beside a clock.
 _DATE_AFTER = r"(?:\s{0,3},?\s{0,3}(?:on\s+|of\s+)?(?:the\s+)?" + _DATE_MARK + r"+)?"
 _DATE_BEFORE = r"(?:(?:on\s+)?(?:the\s+)?" + _DATE_MARK + r"+\s{0,3},?\s{0,3}(?:at\s+|from\s+)?)?"
-_C = _CLOCK_MARK + r"+"
+# A clock, and what a writer may add in parentheses: "21:03 CST (UTC+8)", "02:00 UTC (03:00 CET)".
+_C = _CLOCK_MARK + r"+(?:\s{0,2}\([^)(\n]{1,30}\))?"
 _LEAD = (r"(?:between|from|starting(?:\s+(?:at|from|on))?|beginning(?:\s+(?:at|on))?|began\s+at|started\s+at|"
          r"start(?:ing)?\s+time\s*:?)")
 _LINK_AND = r"\s{0,3},?\s{0,3}(?:and|to|until|till|through|thru|-|–|—)\s{0,3}(?:at\s+|on\s+)?"
@@ -62,7 +64,7 @@ _WINDOW_BARE = re.compile(r"(?<![\w" + _CLOCK_MARK + r"])" + _DATE_BEFORE + r"(?
 # "started at 10:16 … and was mitigated at 11:35", "impact began at 3:02 pm; recovery completed by 4:10 pm".
 _START_END = re.compile(
     r"\b(?:start(?:ed|ing|s)?|began|begun|beginning|commenced|first\s+(?:seen|observed|noticed))\s+"
-    r"(?:[a-z]+\s+){0,2}?(?:at\s+|around\s+|on\s+)?"
+    r"(?:[a-z]+\s+){0,2}?(?:at\s+|around\s+|on\s+|from\s+)?"
     + _HEDGE + _DATE_BEFORE + r"(?P<a>" + _C + r")(?P<da>" + _DATE_AFTER + r")"
     r"[^.\n" + _CLOCK_MARK + r"]{0,100}?(?:\b(?:mitigat\w*|resolv\w*|restor\w*|recover\w*|ended|ends|end|subsided|stopped|"
     r"fixed|returned\s+to\s+normal)\b[^.;\n" + _CLOCK_MARK + r"]{0,40}?\b(?:at|by|around|as\s+of)\s+|\b(?:until|till|through)\s+)"
@@ -91,7 +93,7 @@ _SUMMARY_LABEL = re.compile(r"^\W{0,4}(?:summary(?:\s+of\s+(?:the\s+)?impact)?|(
                             r"\b[^:\n]{0,24}:", re.I)
 _PLANNED = re.compile(r"\b(?:will|would|should|scheduled|planned|plan\s+to|maintenance\s+window|going\s+to|every|each|daily)\b",
                       re.I)
-_SKIPPED_SECTIONS = {SectionKind.ACTION_ITEMS, SectionKind.FIVE_WHYS, SectionKind.LESSONS}
+_SKIPPED_SECTIONS = {SectionKind.ACTION_ITEMS, SectionKind.FIVE_WHYS}
 _PREFERRED_SECTIONS = {SectionKind.SUMMARY, SectionKind.IMPACT}
 # A unit right after the second number: "between 2.50 and 3.10 seconds" is no window.
 _UNIT_AFTER = re.compile(r"\s{0,2}(?:%|ms\b|s\b|sec|seconds?|minutes?|mins?|hours?|hrs?|gb|mb|x\b)", re.I)
@@ -110,6 +112,7 @@ class StatedWindow:
     end_span: Span | None
     rank: tuple[int, int, int]  # (preferred place, impact cue, lead word): higher is more likely the incident's
     block_span: Span  # the block it is written in (a timeline row that summarises the window holds it)
+    in_timeline: bool = False  # written in a timeline row (a status update), not in prose
 
     @property
     def minutes(self) -> float | None:
@@ -257,13 +260,13 @@ def _window_from(m: re.Match[str], block: ProseBlock, masked: str, by_start: dic
                         rank=rank, block_span=block.span)
 
 
-def _ended_later(window: StatedWindow, start_match: re.Match[str], block: ProseBlock, masked: str,
-                 by_start: dict) -> StatedWindow | None:
-    """A start stated alone ("Beginning at 8:36 PM, …"), ended by a later sentence of the same
-    paragraph that says impact was over ("By 2:30 AM the instances had recovered")."""
+def _ended_later(window: StatedWindow, block: ProseBlock, masked: str, by_start: dict, from_pos: int) -> StatedWindow | None:
+    """A start stated alone ("Beginning at 8:36 PM, …"), ended by a later sentence that says
+    impact was over ("By 2:30 AM the instances had recovered"): the last such one in `block`
+    from `from_pos` (the start's own paragraph, or one of the next)."""
     text = block.text
     best = None
-    for m in _END_LATER.finditer(masked, start_match.end(), min(len(masked), start_match.end() + 3000)):
+    for m in _END_LATER.finditer(masked, from_pos, min(len(masked), from_pos + 3000)):
         sentence = _sentence_around(text, m.start(), m.end())
         if not _RECOVERY_CUE.search(sentence) or _NOT_YET.search(sentence):
             continue
@@ -285,9 +288,38 @@ def _ended_later(window: StatedWindow, start_match: re.Match[str], block: ProseB
     window.end = end
     window.end_date_known = bool(day and day[1]) or (day is None and window.start_date_known)
     window.end_span = block.original_span(m.start("b"), m.end("b"))
+    if window.block_span == block.span:
+        window.text = text[text.find(window.text[:12]) if window.text[:12] in text else 0 : m.end()]
+    else:
+        window.text = f"{window.text} … {text[max(0, m.start()):m.end()]}"
     window.span = Span(window.span.start, window.end_span.end)
-    window.text = text[start_match.start():m.end()]
     window.zone = window.zone or clock.tz
+    return window
+
+
+_FULL_RECOVERY = re.compile(r"\b(?:full(?:y)?\s+(?:mitigat\w*|recover\w*|restor\w*|resol\w*)|complete\s+recovery)\b"
+                            r"[^.\n" + _CLOCK_MARK + r"]{0,30}?\b(?:at|by)\s+" + _HEDGE + r"(?P<b>" + _C + r")", re.I)
+
+
+def _full_recovery_after(window: StatedWindow, m: re.Match[str], block: ProseBlock, masked: str,
+                         by_start: dict) -> StatedWindow:
+    """ "began failing from 03:47, partial recovery began at 06:12, with full mitigation at 13:30":
+    a partial recovery is not the end when the sentence goes on to the full one."""
+    text = block.text
+    if not re.search(r"\bpartial\w*|\bsome\b|\bbegan\s+to\b|\bstart\w*\s+to\b", text[m.start("a"):m.start("b")], re.I):
+        return window
+    sentence_end = text.find(". ", m.end())
+    later = _FULL_RECOVERY.search(masked, m.end(), sentence_end if sentence_end >= 0 else len(masked))
+    clock = by_start.get(later.start("b")) if later else None
+    if clock is None:
+        return window
+    end = _stamp(clock, window.end.date())
+    if end < window.end:
+        return window
+    window.end = end
+    window.end_span = block.original_span(later.start("b"), later.end("b"))
+    window.span = Span(window.span.start, window.end_span.end)
+    window.text = text[m.start():later.end()]
     return window
 
 
@@ -307,7 +339,10 @@ def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None) -> list[St
         return []
     section = doc.section_of(block)
     kind = section.kind if section is not None else SectionKind.UNKNOWN
-    preferred = kind in _PREFERRED_SECTIONS or bool(_SUMMARY_LABEL.match(text))
+    # A "Summary of impact:" label says this paragraph is the summary; a summary or impact
+    # section holds it; elsewhere a window may be one phase or one service's share.
+    place = 2 if _SUMMARY_LABEL.match(text) else 1 if kind in _PREFERRED_SECTIONS else 0
+    preferred = place > 0
     found: list[StatedWindow] = []
     taken: list[tuple[int, int]] = []
     for pattern, has_end, lead in ((_WINDOW_LEAD, True, 1), (_START_END, True, 1), (_WINDOW_BARE, True, 0),
@@ -317,15 +352,22 @@ def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None) -> list[St
                 continue
             sentence = _sentence_around(text, m.start(), m.end())
             cue = bool(_IMPACT_CUE.search(sentence))
+            if not cue and not has_end:
+                # "Starting at 12:30 UTC we saw a surge of traffic. It caused packet loss …"
+                cue = bool(_IMPACT_CUE.search(text[m.end() : m.end() + len(sentence) + 200]))
             if _PLANNED.search(sentence[: max(0, sentence.find(text[m.start():m.end()][:8]))] or "") and not preferred:
                 continue  # "the job will run between 02:00 and 03:00": a plan, not the incident
             if not lead and not (cue and (preferred or kind in (SectionKind.UNKNOWN, SectionKind.RESOLUTION))):
                 continue  # a bare range in a timeline row is one step's start and end
             if (not has_end or kind == SectionKind.TIMELINE) and not cue:
                 continue  # a timeline step "from 10:02 to 10:40 the job retried" is not the incident's window
-            window = _window_from(m, block, masked, by_start, (int(preferred), int(cue), lead), has_end)
+            window = _window_from(m, block, masked, by_start, (place, int(cue), lead), has_end)
+            if window is not None:
+                window.in_timeline = kind == SectionKind.TIMELINE or any(e.span.covers(block.span) for e in doc.timeline)
+            if window is not None and window.end is not None and pattern is _START_END:
+                window = _full_recovery_after(window, m, block, masked, by_start)
             if window is not None and window.end is None:
-                window = _ended_later(window, m, block, masked, by_start) or window
+                window = _ended_later(window, block, masked, by_start, m.end()) or window
             if window is not None:
                 found.append(window)
                 taken.append((m.start(), m.end()))
@@ -350,22 +392,47 @@ def _stated_windows(doc: Postmortem) -> list[StatedWindow]:
             continue
         found.extend(_windows_in(doc, block, year))
     found.sort(key=lambda w: w.span.start)
+    _end_from_next_paragraphs(doc, found, year)
     return found
 
 
-PREFERENCES = ("last-paragraph", "last", "first")
+def _end_from_next_paragraphs(doc: Postmortem, windows: list[StatedWindow], year: int | None) -> None:
+    """ "Starting at 12:30 UTC, … ." then, in the next paragraph, "At 16:50 UTC traffic was back to
+    normal": a start stated alone may end in one of the next two paragraphs of its section."""
+    open_windows = [w for w in windows if w.end is None]
+    if not open_windows:
+        return
+    paragraphs = [b for b in doc.blocks if b.kind == BlockKind.PARAGRAPH and not b.quoted]
+    for window in open_windows:
+        at = next((i for i, b in enumerate(paragraphs) if b.span == window.block_span), None)
+        if at is None:
+            continue
+        section = paragraphs[at].section
+        for block in paragraphs[at + 1 : at + 3]:
+            if block.section != section:
+                break
+            masked, by_start = _mask(block.text, year)
+            if _ended_later(window, block, masked, by_start, 0) is not None:
+                break
 
 
-def choose_window(windows: list[StatedWindow], prefer: str = "last-paragraph") -> StatedWindow | None:
+PREFERENCES = ("by-place", "last-paragraph", "last", "first")
+
+
+def choose_window(windows: list[StatedWindow], prefer: str = "by-place") -> StatedWindow | None:
     """The window the incident is about: the best ranked. Ties go, by `prefer`, to the first
     window of the last paragraph that states one ("last-paragraph": a status log's final update
-    restates the window, its first sentence the main one), to the last written, or the first."""
+    restates the window, its first sentence the main one), to the last written, or the first;
+    "by-place": last-paragraph among timeline rows (a later update supersedes an earlier one),
+    the first in prose (a summary comes before the phases it sums up)."""
     full = [w for w in windows if w.rank[1] or w.rank[0]]
     if not full:
         return None
     best = max(w.rank for w in full)
     ranked = [w for w in full if w.rank == best]
     with_end = [w for w in ranked if w.end is not None] or ranked
+    if prefer == "by-place":
+        prefer = "last-paragraph" if all(w.in_timeline for w in with_end) else "first"
     if prefer == "first":
         return with_end[0]
     if prefer == "last":
@@ -375,7 +442,7 @@ def choose_window(windows: list[StatedWindow], prefer: str = "last-paragraph") -
 
 
 # Which window wins a tie; the cloud benchmark tunes it on one vendor and scores the other.
-WINDOW_PREFERENCE = "last-paragraph"
+WINDOW_PREFERENCE = "by-place"
 
 
 def stated_window(doc: Postmortem, analysis: Analysis | None = None, prefer: str | None = None) -> StatedWindow | None:
