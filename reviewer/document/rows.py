@@ -35,7 +35,7 @@ class ListItem(NamedTuple):
 _TIME_HEADER = re.compile(r"\b(time|date|when|timestamp|utc|clock|hour)s?\b", re.I)
 _EVENT_HEADER = re.compile(r"\b(event|description|what|action|detail|update|note|activity|happen|summary|message)", re.I)
 _ACTION_HEADER = re.compile(r"\b(action|item|task|description|what|title|remediation|summary|work|follow)", re.I)
-_OWNER_HEADER = re.compile(r"\b(owner|assignee|who|dri|responsible|assigned|team|lead)", re.I)
+_OWNER_HEADER = re.compile(r"\b(owner|assignee|who|dri|responsible|assigned|team|lead|poc|point of contact|contact)", re.I)
 _TICKET_HEADER = re.compile(r"\b(ticket|issue|link|jira|tracking|bug|pr|reference|tracker|url)", re.I)
 _DUE_HEADER = re.compile(r"\b(due|deadline|eta|target|by when|date)", re.I)
 _STATUS_HEADER = re.compile(r"\b(status|state|done|complete|progress)", re.I)
@@ -298,11 +298,38 @@ def _paragraph_entries(reader: _TimelineReader, block: ProseBlock) -> None:
 
 # --- action items -----------------------------------------------------------------------
 
-def _owner_in(text: str) -> str | None:
+# An owner written after the item's words, without a label: "… — SRE team", "… – Maria Lopez",
+# "… (Networking team)". A team is words ending in team/squad/on-call…, or one of the usual
+# functions (SRE, Platform…); a person is two or three capitalised words. One capitalised word
+# is too often a product or a status ("- Python", "- Done") to be read as a name.
+_TEAM = (r"(?:(?:the\s+)?(?:[A-Za-z][\w&/.+-]*\s+){0,3}(?i:team|squad|group|crew|guild|on-?call|rotation|pod)"
+         r"|(?:SRE|SREs|Ops|DevOps|SecOps|Infra|Infrastructure|Platform|Security|Networking|Network|Storage|"
+         r"Databases?|DBAs?|Support|QA|Release|Legal|Comms|Communications|Engineering|Data)(?:\s+(?i:eng|engineering))?)")
+_PERSON = r"(?:[A-Z]\.|[A-Z][a-z'’-]+)(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+)){1,2}"
+_TRAILING_OWNER = re.compile(
+    rf"(?:\s[—–]|\s-{{1,2}}\s)\s*(?P<owner>{_TEAM}|{_PERSON})\s*(?:\([^()]*\))?\s*[.;]?\s*$")
+_BRACKETED_OWNER = re.compile(rf"[(\[](?:team\s*:\s*)?(?P<owner>{_TEAM})[)\]]")
+# Words that end items after a dash without naming anyone ("— Long Term", "- In Progress").
+_NOT_OWNER_WORDS = {"done", "open", "closed", "fixed", "complete", "completed", "pending", "blocked", "progress",
+                    "high", "medium", "low", "priority", "critical", "urgent", "optional", "planned", "ongoing",
+                    "short", "long", "term", "later", "next", "week", "month", "quarter", "mitigation",
+                    "prevention", "detection", "repair", "process", "follow", "up", "not", "started", "in",
+                    "to", "do", "new", "backlog", "won't", "wontfix", "p0", "p1", "p2", "p3"}
+
+
+def _owner_in(text: str, shown: str | None = None) -> str | None:
+    """The owner written in an item's Markdown `text` (labelled, "owned by", an @handle), else in
+    its `shown` words: a team or a name after a closing dash, a team in brackets."""
     for pattern in OWNER_PATTERNS:
         m = pattern.search(text)
         if m:
             return m.group("owner").strip().rstrip(".,;)")
+    if shown:
+        first_line = shown.strip()
+        for pattern in (_TRAILING_OWNER, _BRACKETED_OWNER):
+            m = pattern.search(first_line)
+            if m and not (set(re.findall(r"[\w'’-]+", m.group("owner").lower())) & _NOT_OWNER_WORDS):
+                return m.group("owner").strip()
     return None
 
 
@@ -345,7 +372,7 @@ def read_action_items(text: str, sections: list[Section], tables: list[Table], i
             raw = text[span.start : span.end]
             markdown = _as_written(text, block.span)
             found.append(ActionItem(
-                span=span, text=plain(markdown), owner=_owner_in(raw), ticket=_ticket_in(raw, span, links),
+                span=span, text=plain(markdown), owner=_owner_in(raw, plain(markdown)), ticket=_ticket_in(raw, span, links),
                 due=_due_in(raw), done=checked, section=index, source="list", markdown=markdown,
                 text_span=block.span))
     found.sort(key=lambda a: a.span.start)
@@ -368,7 +395,10 @@ def _as_written(text: str, span: Span) -> str:
 
 def _table_actions(table_text: str, table: Table, links: list[Link]) -> list[ActionItem]:
     header = table.header
-    text_col = _column(header, _ACTION_HEADER, set())
+    # "Action owner" names who, not what: the text column is one that does not read as an owner.
+    text_col = _column(header, _ACTION_HEADER, {i for i, name in enumerate(header) if _OWNER_HEADER.search(name)})
+    if text_col is None:
+        text_col = _column(header, _ACTION_HEADER, set())
     owner_col = _column(header, _OWNER_HEADER, {text_col} if text_col is not None else set())
     taken = {c for c in (text_col, owner_col) if c is not None}
     ticket_col = _column(header, _TICKET_HEADER, taken)
@@ -388,6 +418,8 @@ def _table_actions(table_text: str, table: Table, links: list[Link]) -> list[Act
             continue
         span = _row_span(row)
         owner = cell(row, owner_col)[0].strip() or None
+        if owner is None:  # no owner column, or an empty cell: the owner may stand beside the words
+            owner = _owner_in(row[text_col][0], plain(row[text_col][0]))
         ticket_text, ticket_span = cell(row, ticket_col)
         ticket = None
         if ticket_span is not None and ticket_text:
