@@ -7,6 +7,8 @@ headings and quotes are cut from the original text, with the Markdown markup rem
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reviewer.document import parse
@@ -188,3 +190,11 @@ def test_a_time_with_no_known_date_is_shown_as_a_time(review_text):
     assert durations["impact_start"]["at"] == "2024-05-02T20:52:00" and durations["impact_start"]["day_offset"] is None
     shown = dict(dict(facts_view(jsonable(dated.facts)))["Durations from the timeline"])
     assert shown["Impact started"].startswith("2024-05-02 20:52")
+
+
+def test_blame_messages_give_inline_code_back(review_text):
+    review = review_text("# Outage\n\n## Root cause\n`@ops-bot` forgot to renew the certificate on the proxy.\n"
+                         "Dave carelessly deleted the `zq-jobs` queue.\n", select=["PM2"])
+    texts = [f.message for f in review.findings] + [r for f in review.findings for r in f.replacements]
+    assert review.findings
+    assert not any(re.search(rf"\b{CODE_WORD}\b", t) for t in texts), texts
