@@ -17,10 +17,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.problems import InvalidField, NotFound, UnsupportedMediaType
+from api.problems import InvalidField, NotFound, UnsupportedMediaType, safe_location
 from api.state import ServiceUnavailable
 from reviewer.corpus.errors import BadRecord, StoreError, StoreRefused, StoreUnavailable
-from reviewer.errors import DocumentTooLarge, ModelUnavailable, PmreviewError
+from reviewer.errors import ConfigError, DocumentTooLarge, ModelUnavailable, PmreviewError
 
 log = logging.getLogger("pmreview.api")
 
@@ -28,7 +28,7 @@ log = logging.getLogger("pmreview.api")
 def field_errors(exc: RequestValidationError) -> list[dict]:
     out = []
     for error in exc.errors():
-        location = [str(part) for part in error.get("loc", ())]
+        location = safe_location(error.get("loc", ()))
         reason = str(error.get("msg", "invalid"))
         detail = (error.get("ctx") or {}).get("error")
         if error.get("type") == "json_invalid" and detail:
@@ -100,7 +100,10 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": str(exc)}, status_code=413)
         if isinstance(exc, ModelUnavailable):
             return JSONResponse({"detail": str(exc)}, status_code=503)
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        # Another refusal in words (a config override, a rule of the corpus): the request as the field.
+        field = "body.config" if isinstance(exc, ConfigError) else "request"
+        errors = [{"field": field, "loc": field.split("."), "reason": str(exc), "type": "value_error"}]
+        return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
 
     @app.exception_handler(SQLAlchemyError)
     async def sql_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:

@@ -19,6 +19,15 @@ class UnsupportedMediaType(PmreviewError):
     """A body in a format the endpoint does not read: HTTP 415."""
 
 
+# A location part is shown as sent only when it looks like a field name; any other key a client
+# sent (an extra field, a mapping key) is shown as <key>, so that no value comes back.
+_FIELD_NAME = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}$")
+
+
+def safe_location(parts) -> list[str]:
+    return [str(part) if _FIELD_NAME.match(str(part)) else "<key>" for part in parts]
+
+
 class InvalidField(PmreviewError):
     """One or more fields are wrong: HTTP 422 with each field and the reason.
 
@@ -27,7 +36,7 @@ class InvalidField(PmreviewError):
 
     def __init__(self, errors: list[dict]) -> None:
         self.errors = errors
-        summary = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5])
+        summary = "; ".join(f"{'.'.join(safe_location(e['loc']))}: {e['msg']}" for e in errors[:5])
         super().__init__(f"invalid request: {summary}")
 
     @classmethod

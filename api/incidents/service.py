@@ -62,7 +62,7 @@ def record_from_body(raw: bytes, content_type: str, id_param: str | None) -> Inc
         except BadRecord as exc:
             reason = str(exc) + ("; give ?id=… or an id in the front matter" if "id" in str(exc) else "")
             raise InvalidField([{"loc": ("body",), "msg": reason, "type": "bad_record"}]) from None
-    raise UnsupportedMediaType(f"send the incident as application/json or text/markdown, not {media or 'no type'}")
+    raise UnsupportedMediaType("send the incident as application/json or text/markdown (the Content-Type header)")
 
 
 def import_incident(state: ServiceState, record: IncidentRecord) -> ImportResult:
@@ -87,7 +87,7 @@ def filters(service: str | None = None, since: dt.date | None = None, until: dt.
 
 def list_incidents(state: ServiceState, chosen: IncidentFilters, offset: int, limit: int) -> IncidentPage:
     if limit > state.settings.max_page_size:
-        raise PmreviewError(f"limit must be at most {state.settings.max_page_size} (max_page_size)")
+        raise InvalidField.one(("query", "limit"), f"must be at most {state.settings.max_page_size} (max_page_size)")
     page = state.require_corpus().list(chosen, offset=offset, limit=limit)
     return IncidentPage(items=[IncidentSummary.of(i) for i in page.items], total=page.total, offset=page.offset,
                         limit=page.limit)

@@ -200,8 +200,7 @@ async def _document(text: str, filename: str, upload: UploadFile | None) -> tupl
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidField.one(("form", "upload"), f"the file {upload.filename!r} is not UTF-8 text "
-                                   f"(byte {exc.start})") from None
+            raise InvalidField.one(("form", "upload"), f"the file is not UTF-8 text (byte {exc.start})") from None
         filename = filename.strip() or upload.filename
     text = text.replace("\r\n", "\n") if "\r\n" in text else text  # browsers send textarea lines as CRLF
     return text, (filename.strip() or None)
@@ -295,7 +294,7 @@ async def causes(request: Request, state: ServiceState = Depends(get_state)) -> 
     raw = request.query_params.get("min_count", "2").strip()
     min_count = int(raw) if raw.isdigit() and 1 <= int(raw) <= 1000 else 2
     if raw and str(min_count) != raw:
-        form.errors.append(f"min_count must be a whole number from 1 to 1000, not {raw[:20]!r}")
+        form.errors.append("min_count must be a whole number from 1 to 1000")
     view = await state.run(service.causes_page, state, form, min_count)
     return render(request, "causes.html", view=view)
 

@@ -252,20 +252,20 @@ class IncidentFilterForm:
         form = cls(**{name: (params.get(name) or "").strip()[:200]
                       for name in ("service", "severity", "category", "since", "until", "text")})
         if form.category and form.category not in ROOT_CAUSE_CATEGORIES:
-            form.errors.append(f"category: {form.category[:40]!r} is not a root-cause category")
+            form.errors.append("category: the value given is not a root-cause category")
             form.category = ""
         raw_page = (params.get("page") or "1").strip()
         if raw_page.isdigit() and 1 <= int(raw_page) <= 100_000:
             form.page = int(raw_page)
         else:
-            form.errors.append(f"page must be a whole number from 1, not {raw_page[:20]!r}")
+            form.errors.append("page must be a whole number from 1 to 100,000")
         for name in ("since", "until"):
             value = getattr(form, name)
             if value:
                 try:
                     dt.date.fromisoformat(value)
                 except ValueError:
-                    form.errors.append(f"{name}: {value[:20]!r} is not a date (YYYY-MM-DD)")
+                    form.errors.append(f"{name}: the value given is not a date (YYYY-MM-DD)")
                     setattr(form, name, "")
         return form
 
