@@ -243,7 +243,8 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
 
     def row_time(row) -> IncidentTime:
         entry = row.entry
-        return IncidentTime(at=row.at, date_known=row.day_known, source="timeline", text=entry.event[:200],
+        return IncidentTime(at=row.at, date_known=row.day_known, source="timeline",
+                            text=(doc.quote(entry.event_span.start, entry.event_span.end) or entry.event)[:200],
                             start=entry.span.start, end=entry.span.end, row=row.index)
 
     # Rows in time order: a "Key events" summary above the detailed timeline is read with it.
