@@ -198,3 +198,11 @@ def test_blame_messages_give_inline_code_back(review_text):
     texts = [f.message for f in review.findings] + [r for f in review.findings for r in f.replacements]
     assert review.findings
     assert not any(re.search(rf"\b{CODE_WORD}\b", t) for t in texts), texts
+
+
+def test_timeline_moments_in_the_facts_quote_the_rows_as_written(review_text):
+    review = review_text("# x\n\n## Timeline (UTC)\n- 20:52 `deploy-bot` pushed the **bad** config\n"
+                         "- 21:10 Alert fired for `zq-queue`\n")
+    durations = review.facts["durations"]
+    assert durations["impact_start"]["text"] == "deploy-bot pushed the bad config"
+    assert durations["detected"]["text"] == "Alert fired for zq-queue"
