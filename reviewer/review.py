@@ -156,7 +156,8 @@ class Reviewer:
         occurrence = seen[key]
         seen[key] += 1
         return Finding(code=rule.code, name=rule.name, dimension=rule.dimension, severity=severity, message=message,
-                       start=start, end=end, section=section.title if section is not None and section.level > 0 else None,
+                       start=start, end=end,
+                       section=doc.heading_text(section) if section is not None and section.level > 0 else None,
                        section_kind=kind, fingerprint=fingerprint(rule.code, kind, flagged, occurrence))
 
     def _unused(self, doc: Postmortem, config: Config, suppressions) -> list[Finding]:
