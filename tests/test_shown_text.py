@@ -206,3 +206,8 @@ def test_timeline_moments_in_the_facts_quote_the_rows_as_written(review_text):
     durations = review.facts["durations"]
     assert durations["impact_start"]["text"] == "deploy-bot pushed the bad config"
     assert durations["detected"]["text"] == "Alert fired for zq-queue"
+
+
+def test_a_findings_section_is_its_heading_as_written(review_text):
+    review = review_text("# x\n\n## The `zq-pool` notes\n\nThen **public comms** went out.\n", select=["PM503"])
+    assert [f.section for f in review.findings] == ["The zq-pool notes"]

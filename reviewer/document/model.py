@@ -296,11 +296,9 @@ class Postmortem:
             from reviewer.document.shown import plain
 
             return plain(self.text[section.heading.start : section.heading.end]).rstrip(":").strip() or section.title
-        for block in self.blocks:
+        for block in self.blocks_overlapping(section.heading.start, section.heading.end):
             if block.kind == BlockKind.HEADING and section.heading.covers(block.span):
                 return self.quote(block.span.start, block.span.end) or section.title
-            if block.span.start >= section.heading.end:
-                break
         return section.title
 
     @property
