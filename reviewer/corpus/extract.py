@@ -218,8 +218,9 @@ def action_items_of(doc: Postmortem) -> list[ActionItemState]:
             for a in doc.action_items]
 
 
-# Raise when what `rederive` computes changes: stores opened by this version re-derive once.
-DERIVED_VERSION = "2"
+# Raise when what `rederive` computes changes (action items' text, owners, …): stores opened by
+# this version re-derive once. 3: owners written beside an item.
+DERIVED_VERSION = "3"
 
 
 def rederive(incident: Incident) -> dict[str, Any] | None:
