@@ -87,8 +87,10 @@ class RequestObserver:
 
         try:
             declared = _content_length(headers.get(b"content-length"))
+            # LanguageTool clients read any JSON body as a result: they get LanguageTool's plain text.
+            plain = str(scope.get("path", "")).startswith("/v2/")
             if declared is not None and declared > self.max_body_bytes:
-                await self._refuse(send_observed, 413, too_large_message(self.max_body_bytes))
+                await self._refuse(send_observed, 413, too_large_message(self.max_body_bytes), plain=plain)
                 return
             received = 0
 
@@ -115,7 +117,7 @@ class RequestObserver:
             except HTTPException as exc:  # raised by receive_limited outside a route (e.g. in a dependency)
                 if response_started:
                     raise
-                await self._refuse(send_observed, exc.status_code, str(exc.detail))
+                await self._refuse(send_observed, exc.status_code, str(exc.detail), plain=plain)
         finally:
             elapsed = time.perf_counter() - started
             route = _route_label(scope, status)
@@ -132,10 +134,13 @@ class RequestObserver:
         await self._refuse(send, 422, str(error), errors=errors)
 
     @staticmethod
-    async def _refuse(send: Send, status: int, detail: str, **extra) -> None:
-        body = json.dumps({"detail": detail, **extra}).encode()
+    async def _refuse(send: Send, status: int, detail: str, *, plain: bool = False, **extra) -> None:
+        if plain:
+            body, kind = f"Error: {detail}".encode(), b"text/plain; charset=utf-8"
+        else:
+            body, kind = json.dumps({"detail": detail, **extra}).encode(), b"application/json"
         await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
 

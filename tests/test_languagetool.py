@@ -50,7 +50,8 @@ def make_app(analyzer, database: Path, **settings):
 
 @pytest.fixture(scope="module")
 def app(analyzer, tmp_path_factory):
-    return make_app(analyzer, tmp_path_factory.mktemp("lt") / "corpus.sqlite3", max_document_chars=20_000)
+    return make_app(analyzer, tmp_path_factory.mktemp("lt") / "corpus.sqlite3", max_document_chars=20_000,
+                    max_body_bytes=64_000)
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +97,11 @@ def test_errors_are_plain_text_as_languagetool_sends_them(client, form, status, 
 
 
 def test_a_too_long_text_and_a_missing_token_are_plain_text_too(client):
-    long = check(client, text="word " * 5000)
+    long = check(client, text="word " * 5000)  # over the character limit: refused by the route
     assert long.status_code == 413 and long.text.startswith("Error: ")
+    huge = check(client, text="word " * 14000)  # over the body limit: refused before the app reads it
+    assert huge.status_code == 413 and huge.text.startswith("Error: ")
+    assert huge.headers["content-type"].startswith("text/plain")
     settings = client.app.state.service.settings
     settings.api_token, settings.protect_reads = "t0ken", True
     try:
