@@ -362,7 +362,9 @@ _ZONE_LONG = {
     r"india(?:n)?\s+standard\s+time": "IST",
     r"japan\s+standard\s+time": "JST",
 }
-_ZONE_LONG_RE = "|".join(_ZONE_LONG) + r"|(?:America|Europe|Asia|Australia|Africa|Pacific|Atlantic|Indian|US)/[A-Za-z_]+(?:/[A-Za-z_]+)?"
+_ZONE_LONG_RE = "|".join(_ZONE_LONG) + (
+    r"|(?:America|Europe|Asia|Australia|Africa|Pacific|Atlantic|Indian|US|Etc|Antarctica|Arctic|Canada|Brazil|Mexico|Chile)"
+    r"/[A-Za-z_]+(?:[+-]\d{1,2})?(?:/[A-Za-z_]+)?")
 _ANY_ZONE = r"(?:" + ZONE + r"|" + _ZONE_LONG_RE + r")"
 # Zones by name or as UTC±N: a bare "-23:00" in "22:04-23:00 UTC" is the end of a range.
 _NAMED_ZONE = r"(?:" + ZONE.replace(r"[+-]\d{2}:?\d{2}|", "") + r"|" + _ZONE_LONG_RE + r")"
@@ -606,32 +608,64 @@ def _uses_meridiem(doc: Postmortem) -> bool:
     return any(e.clock is not None and e.clock.meridiem for e in doc.timeline)
 
 
+def _twelve_hour_sequences(doc: Postmortem, sequences: dict[int, int]) -> set[int]:
+    """Sequences of rows written on a 12-hour clock: some row has am/pm, or no hour is past 12
+    and none has a leading zero ("9:40", "1:05"; a 24-hour clock writes "09:40", "13:05")."""
+    by_sequence: dict[int, list] = {}
+    for index, entry in enumerate(doc.timeline):
+        if entry.clock is not None:
+            by_sequence.setdefault(sequences[index], []).append(entry.clock)
+    twelve = set()
+    for sequence, clocks in by_sequence.items():
+        if any(c.meridiem for c in clocks):
+            twelve.add(sequence)
+        elif all(c.hour <= 12 for c in clocks) and not any(re.match(r"\s*0\d", c.text) for c in clocks) \
+                and any(c.hour < 10 for c in clocks):
+            twelve.add(sequence)
+    return twelve
+
+
+_HALF_DAY = timedelta(hours=12)
+
+
 def resolve_rows(doc: Postmortem) -> list[ResolvedRow]:
     """Each timeline row as a datetime, in document order, with its order checked.
 
     A row is out of order when its time is earlier than the row before. It is not when the
     clock only rolled past midnight with no date written (23:50 then 00:10: read as the next
-    day), nor when a 12-hour clock with no am/pm wrapped past noon (11:50 then 1:03: read as
-    13:03). A date written in the row, or carried from a heading, is trusted as written.
+    day), nor when a 12-hour clock with no am/pm went round the dial (11:50 then 1:03: read as
+    13:03, and the rows after it in the afternoon too, until the dial comes round again).
+    On a 12-hour dial a step back is read as a step forward when forward is the shorter way
+    round (10:20 then 10:14 is a step back; 11:40 then 1:05 a step forward). A date written in
+    the row, or carried from a heading, is trusted as written. One reordering is one finding:
+    the rows after an out-of-order row are compared with it, not with the row before it.
     """
     rows: list[ResolvedRow] = []
-    shift = timedelta(0)  # days added by roll-overs since the last written date
-    last_day: date | None = None
-    previous: ResolvedRow | None = None
+    sequences: dict[int, int] = {}
     sequence = 0
     for index, entry in enumerate(doc.timeline):
         if index and _new_sequence(doc, doc.timeline[index - 1], entry):
             sequence += 1
+        sequences[index] = sequence
+    twelve_hour = _twelve_hour_sequences(doc, sequences)
+    shift = timedelta(0)  # days added by roll-overs since the last written date
+    last_day: date | None = None
+    previous: ResolvedRow | None = None
+    for index, entry in enumerate(doc.timeline):
+        sequence = sequences[index]
+        if index and sequence != sequences[index - 1]:
             previous, shift = None, timedelta(0)
         day = entry.day
-        if entry.clock is None:
+        clock = entry.clock
+        dial = clock is not None and sequence in twelve_hour and clock.meridiem is None and 1 <= clock.hour <= 12
+        if clock is None:
             if day is None or leading_date(doc, entry) is None:
                 rows.append(ResolvedRow(index, entry, None, day is not None, sequence=sequence))
                 continue
             row = ResolvedRow(index, entry, datetime(day.year, day.month, day.day), True, date_only=True,
                               sequence=sequence)
         else:
-            hour, minute, second = to_24h(entry.clock)
+            hour, minute, second = to_24h(clock)
             base = day or _UNKNOWN_DAY
             row = ResolvedRow(index, entry, datetime(base.year, base.month, base.day, hour, minute, second),
                               day is not None, sequence=sequence)
@@ -640,19 +674,46 @@ def resolve_rows(doc: Postmortem) -> list[ResolvedRow]:
             last_day = day
         assert row.at is not None
         row.at += shift
+        if dial and previous is not None and previous.at is not None and not row.date_only and not previous.date_only and previous.entry.day == entry.day \
+                and not _row_date_written(entry):
+            # On the 12-hour dial: the reading just after the row before, unless the step back to
+            # the reading just before it is shorter and short (10:20 then 10:14 is a step back).
+            row.previous = previous.index
+            prev_at = previous.at
+            if clock.hour == 12:
+                row.at -= _HALF_DAY  # "12:10" on the dial is ten past midnight or ten past noon: count from midnight
+            turns = max(0, -(-(prev_at - row.at) // _HALF_DAY))
+            forward_at = row.at + turns * _HALF_DAY
+            backward_at = forward_at - _HALF_DAY
+            written_24h = datetime.combine(row.at.date(), datetime.min.time()) + timedelta(hours=clock.hour, minutes=clock.minute)
+            # A reordering is a short step back (a typo, a row filed late); hours back on a
+            # dial is the clock going round.
+            step_back = prev_at - backward_at
+            if turns == 0 or forward_at - prev_at <= step_back or step_back > timedelta(hours=3):
+                row.wrapped_12h = forward_at.time() != written_24h.time()
+                row.rolled_over = forward_at.date() > row.at.date()
+                row.at = forward_at
+            else:
+                row.out_of_order = True
+                row.at = backward_at if backward_at >= row.at else row.at
+            rows.append(row)
+            previous = row
+            continue
         if previous is not None and previous.at is not None:
             row.previous = previous.index
             compare_days = row.date_only or previous.date_only
             prev_at = previous.at
+            if shift and not compare_days and clock is not None and row.at - prev_at > timedelta(hours=20) \
+                    and timedelta(0) < prev_at - (row.at - timedelta(days=1)) <= timedelta(hours=3):
+                # 23:50, 00:10 (the next day), then 23:55: a step back over midnight, not a day later.
+                row.at -= timedelta(days=1)
             if compare_days:
                 if row.at.date() < prev_at.date():
                     row.out_of_order = True
             elif row.at < prev_at:
                 same_day_written = previous.entry.day == entry.day
-                clock = entry.clock
                 if same_day_written and not _row_date_written(entry) and clock is not None:
                     gap_back = prev_at - row.at
-                    wrapped = row.at + timedelta(hours=12)
                     forward = (row.at + timedelta(days=1)) - prev_at
                     # After a row with its own date ("2021-01-10 19:00 launch announced"), rows with
                     # no date are usually the incident's day: any step back of more than an hour is
@@ -661,11 +722,7 @@ def resolve_rows(doc: Postmortem) -> list[ResolvedRow]:
                     rolls_over = gap_back > timedelta(hours=1) and (
                         (dated_before and forward <= timedelta(hours=24))
                         or (prev_at.hour >= 18 and forward <= timedelta(hours=12)) or forward <= timedelta(hours=6))
-                    if (clock.meridiem is None and 1 <= clock.hour < 12 and 9 <= prev_at.hour <= 12
-                            and timedelta(0) <= wrapped - prev_at <= timedelta(hours=4)):
-                        row.wrapped_12h = True  # 11:50 then 1:03 on a 12-hour clock: 13:03
-                        row.at = wrapped
-                    elif rolls_over:
+                    if rolls_over:
                         row.rolled_over = True
                         shift += timedelta(days=1)
                         row.at += timedelta(days=1)
@@ -676,10 +733,7 @@ def resolve_rows(doc: Postmortem) -> list[ResolvedRow]:
                 else:
                     row.out_of_order = True
         rows.append(row)
-        if not row.out_of_order:
-            previous = row
-        elif _row_date_written(entry):
-            previous = previous  # a mistyped date: keep comparing with the last good row
+        previous = row
     return rows
 
 
