@@ -231,3 +231,33 @@ def test_an_empty_server_url_from_ci_is_no_url(docs: Path, monkeypatch):
     monkeypatch.setenv("PMREVIEW_SERVER_URL", "")
     assert run("check", str(docs / "good.md"), "--select", "PM1", "-f", "sarif").exit_code == 0
     assert run("check", str(docs / "good.md"), "--select", "PM1", "--server-url", "ftp://x").exit_code == 2
+
+
+def test_the_action_check_step_runs_pmreview_and_writes_the_report(tmp_path: Path):
+    """The composite action's `check` step, run by bash as the Actions runner runs it."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    step = next(step for step in action["runs"]["steps"] if step.get("id") == "check")
+    workspace = tmp_path / "workspace"
+    (workspace / "docs" / "postmortems").mkdir(parents=True)
+    (workspace / "docs" / "postmortems" / "bad one.md").write_text(BAD)
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+           "GITHUB_OUTPUT": str(outputs), "HF_HUB_OFFLINE": "1"}
+    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    inputs.update({"paths": "docs/postmortems", "format": "sarif", "args": "--select PM1"})
+    for name, value in step["env"].items():
+        env[name] = inputs[value.split("inputs.")[1].rstrip(" }")] if "inputs." in str(value) else str(value)
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                            cwd=workspace, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stderr[-2000:]  # PM103 is an error: the gate fails the step
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]  # a crash exits 1 too
+    assert (workspace / "pmreview.sarif").is_file(), result.stderr[-2000:]
+    report = json.loads((workspace / "pmreview.sarif").read_text())
+    assert {r["ruleId"] for r in report["runs"][0]["results"]} >= {"PM103"}
+    assert "report=pmreview.sarif" in outputs.read_text()
