@@ -6,6 +6,7 @@ text are recovered by aligning each inline token's raw content with its source l
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -38,11 +39,18 @@ _md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]
 
 # Front matter opens the file; a leading HTML comment (a licence or provenance header) may stand before it.
 _FRONT_MATTER = re.compile(
-    r"\A(?:\ufeff)?(?:\s*<!--.*?-->)*\s*?(?:^|\n)---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<url><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>|(?<![(<\w])((?:https?|ftp)://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])")
-_HTML_IMG = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>", re.I)
+    r"\A(?:\ufeff)?(?>\s*<!--.*?-->)*+\s*?(?:^|\n)---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+# A comment's body stops at the next "<!--": unclosed openers are not each read to the end.
+_COMMENT = re.compile(r"<!--((?:(?!<!--).)*?)-->", re.S)
+# Linear: a label or target stops at the next "[", so the run read from one "[" never holds
+# another "[" to be read again from ("[[[[…" or "[a]([a]([a](…" cost what they are long).
+_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\[\]\n]*+)\]\((?P<url><[^>\n\[]*+>|[^)\s\[]*+)(?:\s++\"[^\"\n]*+\")?\)")
+# A bare URL is read at most 2,048 characters far, so URLs nested in URLs cannot make it quadratic.
+_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]++)>|(?<![(<\w])((?:https?|ftp)://[^\s<>()\[\]]{1,2047}[^\s<>()\[\].,;:!?'\"])")
+# Inline code: a backtick run opens only where it starts (and is at most 16 long), its content
+# stops at the next backtick: each character is read once, whatever the backticks.
+_INLINE_CODE = re.compile(r"(?<!`)(`{1,16}+)(?!`)[^`\n]++\1")
+_HTML_IMG = re.compile(r"<img\b[^<>]*?\bsrc=[\"']([^\"'<>]++)[\"'][^<>]*+>", re.I)
 # "**Impact**: ..." or "**Root cause:** ..." — a bold label standing in for a heading.
 _BOLD_LABEL = re.compile(r"^(?:\*\*|__)([^*_\n]{2,40}?)(?::\s*)?(?:\*\*|__)\s*:?")
 _QUOTED_SECTION = re.compile(r"\b(logs?|chat|transcripts?|slack|irc|thread|messages?)\b", re.I)
@@ -251,17 +259,21 @@ def parse(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Postmortem:
     _close_sections(sections, len(text))
     _mark_quoted_sections(sections, blocks)
 
+    in_code = _SpanIndex(code_spans)
     comments = [Comment(m.group(1).strip(), Span(m.start(), m.end())) for m in _COMMENT.finditer(text)
-                if not any(c.contains(m.start()) for c in code_spans)]
-    links, images = _find_links(text, code_spans)
-    inline_code = [Span(m.start(), m.end()) for m in re.finditer(r"(`+)[^`\n]+?\1", text)]
+                if not in_code.contains(m.start())]
+    links, images = _find_links(text, in_code)
+    inline_code = [Span(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)]
 
     metadata = metadata_from_front_matter(front_matter or {}, fm_span)
     _metadata_from_top(metadata, sections, tables, blocks, text)
     timeline = read_timeline(text, sections, tables, blocks, list_items, metadata)
     action_items: list[ActionItem] = read_action_items(text, sections, tables, list_items, links)
+    link_starts = [ln.span.start for ln in links]
     for entry in timeline:
-        entry.links = [ln for ln in links if entry.span.covers(ln.span)]
+        first = bisect.bisect_left(link_starts, entry.span.start)
+        last = bisect.bisect_right(link_starts, entry.span.end)
+        entry.links = [ln for ln in links[first:last] if entry.span.covers(ln.span)]
     return Postmortem(
         text=text,
         metadata=metadata,
@@ -341,33 +353,48 @@ def _mark_quoted_sections(sections: list[Section], blocks: list[ProseBlock]) -> 
             block.quoted = True
 
 
-def _find_links(text: str, code_spans: list[Span]) -> tuple[list[Link], list[Link]]:
+class _SpanIndex:
+    """Does any of these spans contain an offset? In O(log n), so a document with thousands of
+    links and code spans is not checked link by span."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in ordered]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        furthest = -1
+        for span in ordered:
+            furthest = max(furthest, span.end)
+            self.reach.append(furthest)
+
+    def contains(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and self.reach[i] > offset
+
+
+def _find_links(text: str, in_code: _SpanIndex) -> tuple[list[Link], list[Link]]:
     links: list[Link] = []
     images: list[Link] = []
 
-    def in_code(offset: int) -> bool:
-        return any(c.contains(offset) for c in code_spans)
-
     for m in _LINK.finditer(text):
-        if in_code(m.start()):
+        if in_code.contains(m.start()):
             continue
         link = Link(m.group("text"), m.group("url").strip("<>"), Span(m.start(), m.end()), bool(m.group("bang")))
         (images if link.is_image else links).append(link)
-    taken = [ln.span for ln in links + images]
+    taken = _SpanIndex([ln.span for ln in links + images])
     for m in _AUTOLINK.finditer(text):
-        if in_code(m.start()) or any(s.contains(m.start()) for s in taken):
+        if in_code.contains(m.start()) or taken.contains(m.start()):
             continue
         url = m.group(1) or m.group(2)
         links.append(Link(url, url, Span(m.start(), m.end())))
     for m in _HTML_IMG.finditer(text):
-        if not in_code(m.start()):
+        if not in_code.contains(m.start()):
             images.append(Link("", m.group(1), Span(m.start(), m.end()), True))
     links.sort(key=lambda ln: ln.span.start)
     images.sort(key=lambda ln: ln.span.start)
     return links, images
 
 
-_META_LINE = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z /()_-]{1,40}?)(?:\*\*|__)?\s*[:|]\s*(?:\*\*|__)?\s*(?P<value>\S.*?)\s*$")
+_META_LINE = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z /()_-]{1,40}?)(?:\*\*|__)?\s*+[:|]\s*+(?:\*\*|__)?\s*+(?P<value>\S(?:.*\S)?)\s*$")
 
 
 def _metadata_from_top(metadata, sections: list[Section], tables: list[Table], blocks: list[ProseBlock], text: str) -> None:

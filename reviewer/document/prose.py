@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 
+# Linear in the text, whatever it holds: a backtick run opens code only where it starts (at
+# most 16 long) and looks at most 2,000 characters ahead for its closing run; labels and
+# targets stop at the next "[" and comments at the next "<!--", so no run is read again from a
+# later opener; bare URLs are read at most 2,048 characters far.
 _INLINE = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?:.|\n)+?(?P=ticks))"
-    r"|(?P<image>!\[[^\]\n]*\]\([^)\n]*\))"
-    r"|(?P<link>\[(?P<label>[^\]\n]*)\](?:\((?P<target>[^)\n]*)\)|\[[^\]\n]*\]))"
-    r"|(?P<autolink><(?:https?|mailto|ftp):[^>\s]+>)"
-    r"|(?P<url>\b(?:https?|ftp)://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])"
-    r"|(?P<comment><!--(?:.|\n)*?-->)"
+    r"(?P<code>(?<!`)(?P<ticks>`{1,16}+)(?!`)(?:.|\n){1,2000}?(?P=ticks))"
+    r"|(?P<image>!\[[^\[\]\n]*+\]\([^)\n\[]*+\))"
+    r"|(?P<link>\[(?P<label>[^\[\]\n]*+)\](?:\((?P<target>[^)\n\[]*+)\)|\[[^\[\]\n]*+\]))"
+    r"|(?P<autolink><(?:https?|mailto|ftp):[^>\s]++>)"
+    r"|(?P<url>\b(?:https?|ftp)://[^\s<>()\[\]]{1,2047}[^\s<>()\[\].,;:!?'\"])"
+    r"|(?P<comment><!--(?:(?!<!--)(?:.|\n))*?-->)"
     r"|(?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)"
     r"|(?P<escape>\\[!-/:-@\[-`{-~])"
     r"|(?P<emph>\*{1,3}|~~|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9]))"

@@ -43,7 +43,9 @@ _DONE_WORDS = re.compile(r"^\s*(done|complete|completed|closed|fixed|resolved|me
 _OPEN_WORDS = re.compile(r"^\s*(open|todo|to do|in progress|not started|planned|pending|wip|no|backlog|new)\b", re.I)
 
 # OPS-123, #123, and repository references such as infra#5124 or acme/api#12.
-TICKET_KEY = re.compile(r"(?<![\w/-])(?:[A-Z][A-Z0-9]{1,9}-\d+|(?:[A-Za-z][\w.-]*(?:/[\w.-]+)?)?#\d{1,7})(?![\w-])")
+# A repository name starts a word: not after a "." inside one ("a.b.c…" is read once, not from each dot).
+TICKET_KEY = re.compile(r"(?<![\w/-])(?:[A-Z][A-Z0-9]{1,9}-\d++|#\d{1,7})(?![\w-])"
+                        r"|(?<![\w/-])(?<![\w.-]\.)[A-Za-z][\w.-]*+(?:/[\w.-]++)?#\d{1,7}(?![\w-])")
 OWNER_PATTERNS = [
     # Whole words with a separator: "driver" is not "dri", "the owner of the repo" names no owner.
     re.compile(r"\b(?:owner|assignee|dri|responsible)\b\s*[:=–-]\s*(?P<owner>@?[\w.-]+(?:\s[A-Z][\w.-]+)?)", re.I),

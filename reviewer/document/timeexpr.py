@@ -169,7 +169,8 @@ def find_dates(text: str, offset: int = 0, *, default_year: int | None = None) -
 
 
 _LEADING_TIME = re.compile(
-    r"^\s*(?:[-*•]\s*)?(?:\*\*|__|\[|\()?\s*"
+    # Possessive leading spaces: a line of spaces is not split between them every possible way.
+    r"^\s*+(?:[-*•]\s*+)?(?:\*\*|__|\[|\()?\s*+"
     r"(?P<time>"
     r"(?:(?:" + _WEEKDAY + r")?(?:(?:19|20)\d{2}[-/]\d{1,2}[-/]\d{1,2}|"
     r"[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+(?:19|20)\d{2})?|"

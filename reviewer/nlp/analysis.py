@@ -25,6 +25,10 @@ from reviewer.document import Postmortem, ProseBlock, Span
 T = TypeVar("T")
 _NO_TENSOR = np.zeros((0, 0), dtype=np.float32)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# spaCy's tokenizer peels prefixes and suffixes off a space-free run one at a time, each time
+# searching the rest: quadratic in the run. Past 48 characters no run is a word, so every
+# 48th character of one is read as a space (same length: every offset holds).
+_LONG_RUN = re.compile(r"\S{48}")
 
 
 @dataclass(slots=True)
@@ -190,7 +194,7 @@ class Analyzer:
             missing = [(k, t) for k, t in wanted.items() if k not in self._cache]
             if missing:
                 # spaCy cannot encode lone surrogates (possible from JSON); U+FFFD keeps every offset.
-                texts = (_LONE_SURROGATE.sub("\ufffd", t) for _, t in missing)
+                texts = (_LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", _LONE_SURROGATE.sub("\ufffd", t)) for _, t in missing)
                 for (key, _), parsed in zip(missing, self.nlp.pipe(texts, batch_size=self.batch_size)):
                     # No check reads the tok2vec output, and it is over half of what a cached Doc weighs.
                     parsed.tensor = _NO_TENSOR

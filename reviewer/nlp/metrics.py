@@ -43,12 +43,16 @@ _NUMBER_WORDS = {
 }
 _UNIT_MINUTES = {"s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "m": 1, "min": 1, "minute": 1, "h": 60, "hr": 60,
                  "hour": 60, "d": 1440, "day": 1440, "w": 10080, "wk": 10080, "week": 10080}
-_NUM = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
+_NUM = r"(?:(?<!\d)\d++(?:[.,]\d++)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
 # A unit letter ("1h 28m") only directly after digits; words after a space.
 _UNIT = (r"(?:(?<=\d)(?:d|h|m|s|hrs?|mins?|secs?)(?![A-Za-z])"
          r"|\s?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)(?![A-Za-z]))")
 _PART = _NUM + r"\s?" + _UNIT
-DURATION = r"(?:" + _PART + r"(?:\s*(?:,\s*|and\s+|&\s*)?" + _PART + r")*)"
+# A number is read from its first digit only (a run of digits once, not from each digit).
+# Atomic parts, at most eight of them: "5 minutes and 5 minutes and …" repeated can neither
+# backtrack through every way of splitting its spaces nor run on to the end of the text from
+# each of its numbers (a real duration has at most "2 days, 3 hours, 4 minutes and 5 seconds").
+DURATION = r"(?>" + _PART + r")(?>\s*+(?:,\s*+|and\s++|&\s*+)?(?>" + _PART + r")){0,7}+"
 _DURATION_PART = re.compile(r"(?P<n>" + _NUM + r")\s?(?P<u>" + _UNIT + r")", re.I)
 _HEDGE = (r"(?:(?:about|around|approximately|approx\.?|roughly|nearly|almost|over|just over|just under|~|some|a total of|"
           r"exactly|an?\s+(?:bit|little)\s+(?:over|under)|slightly\s+(?:over|under))\s*)?")
