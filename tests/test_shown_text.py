@@ -211,3 +211,10 @@ def test_timeline_moments_in_the_facts_quote_the_rows_as_written(review_text):
 def test_a_findings_section_is_its_heading_as_written(review_text):
     review = review_text("# x\n\n## The `zq-pool` notes\n\nThen **public comms** went out.\n", select=["PM503"])
     assert [f.section for f in review.findings] == ["The zq-pool notes"]
+
+
+def test_the_document_facts_list_sections_as_written(review_text):
+    review = review_text("# The `zq` outage\n\n## Root `zq-cause`\n\nThe pool ran out.\n", select=["PM101"])
+    facts = review.facts["document"]
+    assert facts["title"] == "The zq outage"
+    assert [s["title"] for s in facts["sections"]] == ["The zq outage", "Root zq-cause"]

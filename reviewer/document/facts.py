@@ -22,7 +22,7 @@ def document_facts(doc, analysis, config) -> dict:
         "mitigated": meta.mitigated.isoformat() if meta.mitigated else None,
         "resolved": meta.resolved.isoformat() if meta.resolved else None,
         "drafted": meta.drafted.isoformat() if meta.drafted else None,
-        "sections": [{"title": s.title, "kind": s.kind.value, "level": s.level, "start": s.span.start,
+        "sections": [{"title": doc.heading_text(s), "kind": s.kind.value, "level": s.level, "start": s.span.start,
                       "end": s.span.end} for s in doc.sections[1:]],
         "timeline_rows": len(doc.timeline),
         "action_items": len(doc.action_items),
