@@ -21,6 +21,7 @@ loads a model: callers pass the Postmortem and, when they have it, the Analysis.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -54,10 +55,9 @@ _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("approximate", re.compile(r"(?<![\w~])" + _HEDGE + r"\s*(?:at\s+)?" + _HOUR_ONLY, re.I)),
     # "at 11", "until 9": not "increased by 2", "at 5, 10 and 15 minutes", "at 2 or 3 nodes".
     ("hour-only", re.compile(r"\b(?:at|until|till|before|after)\s+(?:[01]?\d|2[0-3])(?:\s?(?:" + ZONE + r"))?"
-                             r"(?![\d:.,]\d|\s*(?:%|×|[-–/]\s*\d|x\b|[ap]\.?\s?m)|\s*,\s*\d|\s+(?:and|or|to|of)\s+\d|\s+(?!(?:in|on|at|that|this|when|and|or|but"
+                             r"(?![\d:.,]\d|[:.][xX?]|\s*(?:%|×|[-–/]\s*\d|x\b|[ap]\.?\s?m)|\s*,\s*\d|\s+(?:and|or|to|of)\s+\d|\s+(?!(?:in|on|at|that|this|when|and|or|but"
                              r"|the|we|they|it|local|by|after|before|while|with|until|o'?clock)\b)[A-Za-z]|\w)", re.I)),
-    ("hour-only", re.compile(r"(?<![\w:.~])(?:1[0-2]|0?[1-9])\s?[ap]\.?\s?m\.?(?![a-z])(?:\s?(?:" + ZONE + r")(?![A-Za-z]))?",
-                             re.I)),
+    # (An hour with am/pm, "7pm", is a clock time: precise enough; only hedged, "~7pm", is vague.)
     ("part-of-day", re.compile(r"\b(?:(?:early|late)\s+)?(?:in|during|through(?:out)?|over)\s+(?:the|that|her|his|their|our|my|this)"
                                r"\s+" + _DAYPART + r"\b", re.I)),
     ("part-of-day", re.compile(r"\b(?:(?:early|late)\s+)?(?:on\s+(?:a\s+)?)?(?:that|this|the\s+same|same|one|the\s+following|the\s+next"
@@ -82,19 +82,30 @@ _VAGUE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relative", re.compile(r"\b(?:" + _FEW + r"\s+)?" + _UNIT + r"\s+later\b", re.I)),
     ("relative", re.compile(r"\b(?:after|within|in)\s+" + _FEW + r"\s+" + _UNIT + r"\b", re.I)),
     ("relative", re.compile(r"\bwithin\s+(?:\w+\s+){1,2}" + _UNIT + r"\s+of\b", re.I)),
+    # Spans with no anchor: "within minutes", "within the hour", "a couple of hours prior".
+    ("relative", re.compile(r"\bwithin\s+(?:(?:mere|a\s+few|few)\s+)?(?:minutes|hours|seconds|moments|days)\b"
+                            r"|\bwithin\s+the\s+(?:hour|day|minute|week)\b", re.I)),
+    ("relative", re.compile(r"\b" + _FEW + r"\s+(?:seconds|minutes|hours|days|weeks)\s+(?:prior|before|earlier)\b", re.I)),
+    # Relative days, counted or not: "two days earlier", "a week later", "the week before".
+    ("relative", re.compile(r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|" + _FEW + r")\s+"
+                            r"(?:days?|weeks?|months?)\s+(?:later|earlier|prior|before|afterwards?|ago)\b", re.I)),
+    ("relative", re.compile(r"\bthe\s+(?:week|month|night|evening|morning|weekend)\s+(?:before|after|prior)\b"
+                            r"|\b(?:earlier|later)\s+that\s+(?:week|month)\b", re.I)),
     ("relative", re.compile(r"\bafter\s+(?:a\s+while|some\s+time|a\s+bit)\b", re.I)),
     ("relative", re.compile(r"\bat\s+(?:some|one|a\s+later|an\s+unknown|some\s+later)\s+(?:point|time|stage)\b", re.I)),
     ("relative", re.compile(r"\b(?:yesterday|the\s+day\s+before(?:\s+yesterday)?|the\s+(?:next|following|previous|prior)\s+"
                             r"(?:day|morning|afternoon|evening|night|week)|the\s+day\s+after|last\s+(?:night|week|weekend)"
                             r"|earlier\s+today|this\s+morning|the\s+other\s+day|" + _FEW + r"\s+days\s+(?:ago|later|earlier)"
-                            r"|(?:over|in|during)\s+the\s+(?:course\s+of\s+the\s+)?(?:following|next|previous|past)\s+(?:" + _FEW +
-                            r"\s+)?(?:days|weeks|hours))\b", re.I)),
-    ("unknown", re.compile(r"(?<![\w:])(?=[0-2xX?]{1,2}[:.][0-5xX?]{2})(?=[^\s]*[xX?])[0-2xX?]{1,2}[:.][0-5xX?][0-9xX?]\b"
+                            r"|(?:over|in|during)\s+the\s+(?:course\s+of\s+the\s+)?(?:following|next|previous|past|preceding)\s+(?:" + _FEW +
+                            r"\s+)?(?:days?|weeks?|hours?|minutes))\b", re.I)),
+    # Placeholders: "XX:XX", "??:??", "1X:45", "14:XX" (an x or ? inside the time itself).
+    ("unknown", re.compile(r"(?<![\w:?])(?=[0-9]{0,2}[xX?]|[0-9xX?]{1,2}[:.][0-9]?[xX?])[0-9xX?]{1,2}[:.][0-5xX?][0-9xX?](?![\w?])"
                            r"(?:\s*\((?:not\s+sure|unsure|unknown|approx)[^)\n]{0,40}\))?", re.I)),
     ("unknown", re.compile(r"(?<!\w)HH:MM(?!\w)")),
 ]
 # Adverbs that are vague times only as adverbs of a past event in the incident (checked with spaCy).
-_ADVERB_WORDS = re.compile(r"\b(?:later|immediately|recently|in\s+advance)\b", re.I)
+_ADVERB_WORDS = re.compile(r"\b(?:later|immediately|recently|in\s+advance|afterwards?|soon|subsequently|thereafter)\b",
+                           re.I)
 _DAYPART_WORDS = re.compile(r"\b(?:morning|afternoon|evening|night|overnight|weekend|yesterday)\b", re.I)
 _COUNT_BEFORE = re.compile(r"(?:\d+|\ban?|\bone|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
                            r"|thirty|forty|fifty|sixty|ninety|half\s+an?)\s*$", re.I)
@@ -145,7 +156,19 @@ def _analyzed_by_block(analysis: Analysis | None) -> dict[int, object]:
 
 
 def _tokens_at(spacy_doc, start: int, end: int) -> list:
-    return [t for t in spacy_doc if t.idx < end and t.idx + len(t.text) > start]
+    """The tokens overlapping [start, end), found by bisection (a scan of the whole block per
+    match is quadratic in a long paragraph)."""
+    ends = spacy_doc.user_data.get(("pmreview", "token_ends"))
+    if ends is None:
+        ends = spacy_doc.user_data[("pmreview", "token_ends")] = [t.idx + len(t.text) for t in spacy_doc]
+    first = bisect.bisect_right(ends, start)
+    out = []
+    for i in range(first, len(ends)):
+        token = spacy_doc[i]
+        if token.idx >= end:
+            break
+        out.append(token)
+    return out
 
 
 def _future_or_modal(token) -> bool:
@@ -194,6 +217,8 @@ def _past_event_adverb(token) -> bool:
     if tag == "VBN":
         if head.dep_ == "amod":
             return True  # "a token with recently elevated scopes"
+        if head.dep_ == "ROOT" and not auxiliaries and any(c.dep_ == "nsubj" for c in head.children):
+            return True  # "The queue soon filled up": a past tense the tagger read as a participle
         return any(c.lower_ in ("was", "were", "had", "been") for c in auxiliaries)
     return False
 
@@ -257,7 +282,9 @@ def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysi
         candidates: list[tuple[int, int, str]] = []
         for kind, pattern in _VAGUE_PATTERNS:
             for m in pattern.finditer(text):
-                if kind == "relative" and _COUNT_BEFORE.search(text, 0, m.start()) and re.match(_UNIT, m.group(0), re.I):
+                # (Only the 40 characters before it: a count stands right there, and a search from 0 per match is quadratic.)
+                if kind == "relative" and _COUNT_BEFORE.search(text, max(0, m.start() - 40), m.start()) \
+                        and re.match(_UNIT, m.group(0), re.I):
                     continue  # "ten minutes later", "an hour later": an offset from the row before, not vague
                 end = m.end()
                 if text[m.start() : end].endswith("m.") and not text[m.start() : end].endswith(".m."):
@@ -265,8 +292,10 @@ def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysi
                 candidates.append((m.start(), end, kind))
         if spacy_doc is not None:
             for m in _ADVERB_WORDS.finditer(text):
-                if re.search(_UNIT + r"\s*$", text[: m.start()], re.I):
+                if re.search(_UNIT + r"\s*$", text[max(0, m.start() - 40) : m.start()], re.I):
                     continue  # "ten minutes later" is an offset; "a few minutes later" is matched above
+                if re.search(r"\bas\s*$", text[max(0, m.start() - 4) : m.start()], re.I) or re.match(r"\s+as\b", text[m.end():]):
+                    continue  # "as soon as": a manner of speaking, not a time
                 tokens = _tokens_at(spacy_doc, m.start(), m.end())
                 if tokens and _past_event_adverb(tokens[0]):
                     candidates.append((m.start(), m.end(), "relative"))
