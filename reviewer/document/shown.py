@@ -15,6 +15,8 @@ messages, recurrence notes) is made here from the original text:
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -97,15 +99,28 @@ def quote_in_blocks(text: str, blocks, start: int, end: int, limit: int | None =
     """The words shown of text[start:end], read through the blocks (ProseBlock) it overlaps: the
     markup of each whole block decides what is markup, so a span cut inside "**…**" or a code
     span quotes words, never stray markers or the analyser's placeholder."""
-    from reviewer.document.prose import to_prose
-
     pieces: list[str] = []
     for block in blocks:
-        raw, offsets = source_with_offsets(text, block.span)
-        words, where = to_prose(CHECKBOX.sub(lambda m: " " * len(m.group(0)), raw, count=1), offsets, shown=True)
-        pieces.append("".join(ch for ch, at in zip(words, where) if start <= at < end))
+        words, where, ordered = _shown_block(text, block.span.start, block.span.end)
+        if ordered:  # the characters standing in [start, end), found by bisection
+            pieces.append(words[bisect.bisect_left(where, start) : bisect.bisect_left(where, end)])
+        else:
+            pieces.append("".join(ch for ch, at in zip(words, where) if start <= at < end))
     shown = _WHITESPACE.sub(" ", " ".join(pieces)).strip()
     return _cut(shown, limit) if shown else quote(text, start, end, limit)
+
+
+@functools.lru_cache(maxsize=32)
+def _shown_block(text: str, start: int, end: int) -> tuple[str, list[int], bool]:
+    """A block's shown words and where each stood, read once per block, not once per finding
+    quoted from it (that was quadratic in a long paragraph full of findings). `text` hashes
+    once (str caches its hash), and a hit compares the same object."""
+    from reviewer.document.prose import to_prose
+
+    raw, offsets = source_with_offsets(text, Span(start, end))
+    words, where = to_prose(CHECKBOX.sub(lambda m: " " * len(m.group(0)), raw, count=1), offsets, shown=True)
+    ordered = all(a <= b for a, b in zip(where, where[1:]))
+    return words, where, ordered
 
 
 _PLACEHOLDER_WORD = re.compile(r"\bcode\b")
