@@ -13,7 +13,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -37,6 +37,23 @@ def field_errors(exc: RequestValidationError) -> list[dict]:
         out.append({"field": ".".join(location) or "body", "loc": location, "reason": reason,
                     "type": error.get("type", "value_error")})
     return out
+
+
+def allowed_methods(routes, path: str) -> list[str]:
+    """Every method some route answers at this path (through included routers), OPTIONS included."""
+    methods: set[str] = set()
+
+    def walk(candidates) -> None:
+        for route in candidates:
+            router = getattr(route, "original_router", None)
+            if router is not None:
+                walk(router.routes)
+            elif getattr(route, "methods", None) and route.path_regex.match(path):
+                methods.update(route.methods)
+
+    walk(routes)
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+    return sorted(methods | {"OPTIONS"}, key=lambda m: (order.index(m) if m in order else len(order), m))
 
 
 def request_id_of(request: Request) -> str | None:
@@ -73,6 +90,14 @@ def install(app: FastAPI) -> None:
                       else f"cannot be read ({type(cause).__name__})")
             errors = [{"field": "body", "loc": ["body"], "reason": reason, "type": "body_unreadable"}]
             return JSONResponse({"detail": f"invalid request: body: {reason}", "errors": errors}, status_code=422)
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route whose path matched; the path may have more
+            # (GET and DELETE /v1/incidents/{id} are two routes). OPTIONS is answered with them all.
+            allowed = ", ".join(allowed_methods(request.app.routes, request.scope.get("path", "")))
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers={"Allow": allowed})
+            return JSONResponse({"detail": f"{request.method} is not allowed here; allowed: {allowed}"},
+                                status_code=405, headers={"Allow": allowed})
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(ServiceUnavailable)

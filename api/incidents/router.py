@@ -69,7 +69,7 @@ async def import_incident(request: Request, response: Response, state: ServiceSt
 async def list_incidents(
     state: ServiceState = Depends(get_state),
     offset: int = Query(0, ge=0, le=10_000_000),
-    limit: int = Query(20, ge=1, le=500, description="page size (at most max_page_size, default 100)"),
+    limit: int = Query(20, ge=1, le=500, description="page size (at most max_page_size: the maximum stated here)"),
     service_name: str | None = Query(None, alias="service", **FILTER_TEXT),
     since: dt.date | None = Query(None, description="incidents on or after this date"),
     until: dt.date | None = Query(None, description="incidents on or before this date"),
@@ -83,7 +83,7 @@ async def list_incidents(
 @router.get(f"/v1/incidents/{ID_PATH}/similar", response_model=SimilarList, dependencies=[Depends(require_reader)],
             responses={**ERROR_RESPONSES, **NOT_FOUND}, summary="Incidents similar to a stored one")
 async def similar_to_incident(incident_id: str, state: ServiceState = Depends(get_state),
-                              k: int | None = Query(None, ge=1, le=100, description="how many (at most max_k)"),
+                              k: int | None = Query(None, ge=1, le=100, description="how many (at most max_k: the maximum stated here)"),
                               ) -> SimilarList:
     k = service.check_k(state, k)
     return SimilarList(items=await state.run(service.similar_to_incident, state, incident_id, k))
@@ -115,7 +115,7 @@ async def delete_incident(incident_id: str, state: ServiceState = Depends(get_st
              responses=ERROR_RESPONSES, summary="Past incidents similar to a text")
 async def similar_to_text(body: SimilarRequest, state: ServiceState = Depends(get_state)) -> SimilarList:
     check_length(state, body.text)
-    k = service.check_k(state, body.k)
+    k = service.check_k(state, body.k, ("body", "k"))
     return SimilarList(items=await state.run(service.similar_to_text, state, body, k))
 
 

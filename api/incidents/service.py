@@ -105,7 +105,11 @@ def delete_incident(state: ServiceState, incident_id: str) -> None:
         raise NotFound(f"no incident {incident_id!r}")
 
 
-def check_k(state: ServiceState, k: int | None) -> int:
+def check_k(state: ServiceState, k: int | None, location: tuple[str, ...] = ("query", "k")) -> int:
+    """The number of similar incidents to return: the default, or `k` when it is within max_k (the
+    maximum the OpenAPI document states, from the same setting)."""
+    if k is not None and k > state.settings.max_k:
+        raise InvalidField.one(location, f"must be at most {state.settings.max_k} (max_k)", "less_than_equal")
     from api.reviews.service import effective_k
 
     return effective_k(state, k)
