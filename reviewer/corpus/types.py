@@ -50,10 +50,10 @@ def id_problem(value: object) -> str | None:
         return "id is required"
     if len(value) > limit:
         return f"id must be at most {limit} characters"
-    if not _ID_RE.match(value):
-        return f"id must start with a letter or digit and use only {ID_CHARACTERS}"
     if any(segment in ("", ".", "..") for segment in value.split("/")):
         return "id must not have empty, '.' or '..' segments between its slashes"
+    if not _ID_RE.match(value):
+        return f"id must start with a letter or digit and use only {ID_CHARACTERS}"
     return None
 
 
