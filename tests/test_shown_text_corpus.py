@@ -135,8 +135,78 @@ Retries of `apply` did not check that the plan belonged to the current HEAD.
 OTHER = OLD_STYLE.replace("inc-old-1", "inc-old-2").replace("removed two queues", "dropped a topic")
 
 
-def test_a_store_written_before_is_corrected_when_opened_with_nothing_else_lost(tmp_path):
-    url = f"sqlite:///{tmp_path / 'corpus.sqlite3'}"
+@pytest.fixture(scope="module")
+def postgres_server():
+    from tests.postgres import temporary_postgres, unavailable_reason
+
+    if unavailable_reason() is not None:
+        pytest.skip(unavailable_reason())
+    with temporary_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'corpus.sqlite3'}"
+    import uuid
+
+    from tests.postgres import new_database
+
+    return new_database(request.getfixturevalue("postgres_server"), f"pm_shown_{uuid.uuid4().hex[:12]}")
+
+
+def write_old_style(url: str) -> None:
+    """inc-old-1, inc-old-2 and inc-given stored, then rewritten as an earlier version left them."""
+    with Corpus.open(url, embedder=HashingEmbedder()) as corpus:
+        corpus.import_records([record_from_markdown(OLD_STYLE, "old.md"), record_from_markdown(OTHER, "other.md"),
+                               IncidentRecord(id="inc-given", text=OLD_STYLE.replace("inc-old-1", "inc-given"),
+                                              title="A title `given` with the record")])
+        with Session(corpus.store.engine) as session, session.begin():
+            for incident_id in ("inc-old-1", "inc-given"):
+                row = session.get(IncidentRow, incident_id)
+                row.action_items = [{"text": a["text"].replace("apply", CODE_WORD), "owner": a["owner"],
+                                     "ticket": a["ticket"], "due": a["due"], "done": a["done"]}
+                                    for a in row.action_items]
+            session.execute(delete(MetaRow).where(MetaRow.key == "derived_version"))
+
+
+def test_replicas_opening_a_store_written_before_correct_it_once(store_url):
+    import threading
+
+    from reviewer.corpus.store import ChangeRow
+
+    write_old_style(store_url)
+    from sqlalchemy import create_engine, func
+
+    engine = create_engine(store_url)
+    with Session(engine) as session:
+        changes_before = session.scalar(select(func.count()).select_from(ChangeRow))
+    start, errors, opened = threading.Barrier(3), [], []
+
+    def open_it() -> None:
+        start.wait(30)
+        try:
+            opened.append(Corpus.open(store_url, embedder=HashingEmbedder()))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == [] and len(opened) == 3
+    for corpus in opened:
+        assert corpus.get("inc-old-1").action_items[0].text.startswith("Block retries of apply jobs")
+        corpus.close()
+    with Session(engine) as session:  # one replica re-derived: two changed incidents, logged once
+        assert session.scalar(select(func.count()).select_from(ChangeRow)) == changes_before + 2
+    engine.dispose()
+
+
+def test_a_store_written_before_is_corrected_when_opened_with_nothing_else_lost(store_url):
+    url = store_url
     with Corpus.open(url, embedder=HashingEmbedder()) as corpus:
         corpus.import_records([record_from_markdown(OLD_STYLE, "old.md"), record_from_markdown(OTHER, "other.md"),
                                IncidentRecord(id="inc-given", text=OLD_STYLE.replace("inc-old-1", "inc-given"),

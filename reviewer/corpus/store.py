@@ -39,6 +39,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DataError, SQLAlchemyError
@@ -514,6 +515,10 @@ class SqlStore:
             self._in_commit_order(session)
             if self.engine.dialect.name == "postgresql":
                 session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK + 1})
+            else:
+                # SQLite takes its write lock at the first write: take it before reading the mark,
+                # so that processes opening the store together re-derive it once.
+                session.execute(update(MetaRow).where(MetaRow.key == "schema_version").values(value=MetaRow.value))
             done = session.get(MetaRow, "derived_version")
             if done is not None and done.value == version:
                 return None  # another process did it while this one waited
