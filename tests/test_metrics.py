@@ -1,6 +1,7 @@
 """Metric extraction (reviewer.nlp.metrics) and the metrics rules PM401–PM407."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,102 @@ def test_root_cause_stated_in_prose(sentence, stated):
     from reviewer.nlp.metrics import has_root_cause
 
     assert has_root_cause(parse(f"# Outage\n\n## Summary\n{sentence}\n")) is stated
+
+
+# Impact durations written in prose, in many voices: the figure is read.
+PROSE_DURATIONS = [
+    ("The site was unreachable for roughly five hours.", 300),
+    ("Customers saw errors for about 2.5 hours.", 150),
+    ("We were down for nearly an hour.", 60),
+    ("Users could not log in for around 90 minutes.", 90),
+    ("The outage lasted just under two hours.", 120),
+    ("This resulted in 2.5 hours of downtime for the API.", 150),
+    ("For roughly five hours, the API returned errors to customers.", 300),
+    ("Uploads were failing for two and a half hours.", 150),
+    ("The dashboard was degraded for approximately 40 min.", 40),
+    ("Payments were impacted for a total of 3.5 hours.", 210),
+]
+
+
+@pytest.mark.parametrize("sentence,minutes", PROSE_DURATIONS)
+def test_impact_duration_stated_in_prose(sentence, minutes):
+    metrics = extract_metrics(parse("# Outage\n\n## Summary\n" + sentence + "\n"))
+    assert metrics.impact_minutes == pytest.approx(minutes, abs=0.5)
+
+
+# A version number is never an impact count; the count beside it still is.
+VERSIONS = [
+    ("After the upgrade to v1.2.3 the proxy crashed and requests failed.", None),
+    ("Version 2.4.1 broke logins for users.", None),
+    ("Release 1.30 failed on every node and users were affected.", None),
+    ("The v3.0.0 client caused errors for 1,200 users.", "1,200 users"),
+    ("Nodes on 1.29 were drained and pods failed to start.", None),
+    ("Upgrading to 5.4 made 40 requests per second fail.", "40 requests"),
+    ("The 0.9.12 agent crashed on hosts, affecting customers.", None),
+    ("The rollout of build 7.1 broke the app for users.", None),
+    ("Kubernetes 1.30 nodes killed pods, and 35 users were affected.", "35 users"),
+    ("Affected: clients on 4.2.0 and 4.2.1 could not connect.", None),
+]
+
+
+@pytest.mark.parametrize("sentence,count", VERSIONS)
+def test_a_version_number_is_not_an_impact_count(analyzer, sentence, count):
+    doc = parse("# Outage\n\n## Impact\n" + sentence + "\n")
+    numbers = [n.text for n in extract_metrics(doc, analyzer.analyze(doc)).impact_numbers]
+    assert not any(re.search(r"\d\.\d", n) for n in numbers), numbers
+    if count is not None:
+        assert any(count in n for n in numbers), numbers
+
+
+# A cause stated in prose, with no Root cause heading.
+PROSE_CAUSES = [
+    "This was not a malfunction of the service; rather, the account was not protected by a second factor.",
+    "The outage stemmed from an expired certificate on the load balancer.",
+    "We traced the errors back to a stale DNS record.",
+    "The culprit was a cron job that deleted the cache directory.",
+    "The failures were the result of a full disk on the primary.",
+    "It happened because the retry loop had no backoff.",
+    "The slowdown can be attributed to a missing index.",
+    "The problem was that the health check pointed at the wrong port.",
+    "The proxy was misconfigured and dropped half of the requests.",
+    "It all came down to a timeout set too low in the client.",
+]
+
+
+@pytest.mark.parametrize("sentence", PROSE_CAUSES)
+def test_a_cause_stated_in_prose_is_a_root_cause(sentence):
+    assert document_facts(parse("# Outage\n\n## What happened\n" + sentence + "\n"))["has_root_cause"]
+
+
+# A cause in the title: "Descheduler kills pods on cordoned nodes", "Outage due to an expired certificate".
+TITLE_CAUSES = [
+    "# Incident 2024-05-02: descheduler kills pods on cordoned nodes",
+    "# Login outage due to an expired certificate",
+    "# Config push breaks the API gateway",
+    "# Disk full on the primary takes down checkout",
+    "# Search outage caused by a bad index mapping",
+    "# Runaway cron job exhausts database connections",
+    "# Webhooks delayed after a queue migration",
+    "# Expired token causes CI failures",
+    "# Memory leak crashes the ingest workers",
+    "# Bad deploy overloads the cache cluster",
+]
+
+
+@pytest.mark.parametrize("title", TITLE_CAUSES)
+def test_a_cause_stated_in_the_title_is_a_root_cause(title):
+    assert document_facts(parse(title + "\n\n## Timeline\n- 10:00 alert\n- 10:30 resolved\n"))["has_root_cause"]
+
+
+NO_CAUSE = [
+    "# Checkout outage\n\n## Summary\nCheckout was unavailable for 20 minutes. The cause is still under investigation.\n",
+    "# Incident 2024-06-01\n\n## Timeline\n- 10:00 alert\n- 10:20 resolved\n",
+    "# Elevated error rates\n\n## Summary\nSome users saw errors. We restarted the service and it recovered.\n",
+    "# Login issues on Monday\n\n## Impact\nUsers could not log in for an hour.\n",
+    "# Post-incident review: API latency\n\n## Summary\nLatency was high; we are still looking for the cause.\n",
+]
+
+
+@pytest.mark.parametrize("text", NO_CAUSE)
+def test_no_cause_stated(text):
+    assert not document_facts(parse(text))["has_root_cause"]

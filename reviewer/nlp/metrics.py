@@ -40,6 +40,7 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "half an": 0.5, "half a": 0.5,
+    "one and a half": 1.5, "two and a half": 2.5, "three and a half": 3.5, "four and a half": 4.5, "five and a half": 5.5,
 }
 _UNIT_MINUTES = {"s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "m": 1, "min": 1, "minute": 1, "h": 60, "hr": 60,
                  "hour": 60, "d": 1440, "day": 1440, "w": 10080, "wk": 10080, "week": 10080}
@@ -74,6 +75,9 @@ _STATE = (r"(?:unavailable|down|offline|unusable|unreachable|inaccessible|degrad
 _PROSE_PATTERNS = [
     ("impact", re.compile(r"\b(?:lasted|lasting|persisted|continued)\s+(?:for\s+)?" + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("impact", re.compile(r"\b" + _STATE + r"\b[^.;:\n]{0,60}?\bfor\s+" + _HEDGE + r"(?P<d>" + DURATION + r")(?!\s+(?:before|after|ago))", re.I)),
+    # "For roughly five hours, the API returned errors": the duration first, then what was wrong.
+    ("impact", re.compile(r"(?:^|(?<=[.;:]\s)|(?<=\n))for\s+" + _HEDGE + r"(?P<d>" + DURATION + r"),\s+[^.;\n]{0,80}?\b"
+                          + _STATE + r"\b", re.I)),
     ("impact", re.compile(r"\b(?:outage|downtime|disruption|degradation|interruption|unavailability)\s+(?:of|lasting)\s+"
                           + _HEDGE + r"(?P<d>" + DURATION + r")", re.I)),
     ("impact", re.compile(r"(?<![\w-])" + _HEDGE + r"(?P<d>" + DURATION + r")[\s-]+(?:long\s+)?(?:of\s+)?(?:total\s+|complete\s+|partial\s+)?"
@@ -90,7 +94,8 @@ _PROSE_PATTERNS = [
 # "lasted nine hours before normal operation was restored": the impact and the resolution.
 _BEFORE_RESTORED = re.compile(r"^\s*before\s+[^.;]{0,50}?\b(?:restored|resolved|recovered|fixed)\b", re.I)
 # "outage of unknown length bounded to at maximum 16 hours": a bound, not a figure.
-_BOUND = re.compile(r"\b(?:at\s+(?:most|maximum|max|least)|up\s+to|unknown|bounded|less\s+than|more\s+than|under)\s*$", re.I)
+_BOUND = re.compile(r"\b(?:at\s+(?:most|maximum|max|least)|up\s+to|unknown|bounded|(?<!just\s)less\s+than|(?<!just\s)more\s+than|"
+                    r"(?<!just\s)under)\s*$", re.I)
 _BACKGROUND = re.compile(r"\bhad\s+(?:been\s+)?\w*", re.I)
 
 
@@ -443,6 +448,9 @@ def _impact_numbers_in_prose(doc: Postmortem, analysis: Analysis) -> list[Impact
             if not _is_number(token) or inside(token.idx, quoted) or inside(token.idx, durations):
                 continue
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            if re.fullmatch(r"\d+\.\d+", token.text) and not (nxt is not None and (nxt.text == "%" or nxt.lower_ in (
+                    "percent", "million", "millions", "billion", "thousand", "k", "m", "bn"))):
+                continue  # "1.30 nodes", "Release 5.4": a version, not a count of things
             if nxt is not None and nxt.text in ("%",) or (nxt is not None and nxt.lower_ == "percent"):
                 window = text[max(0, token.idx - base - 60) : token.idx - base + 60]
                 if (in_impact or _RATE_WORDS.search(window)) and not _RESOURCE_WORDS.search(window):
@@ -621,7 +629,11 @@ _CAUSE_SENTENCE = re.compile(r"\b(?:root\s+cause|caused\s+by|was\s+caused|were\s
                              r"resulted\s+from|resulting\s+in|led\s+to|leading\s+to|(?:probable|likely|main|primary|"
                              r"underlying|actual|real)\s+cause|the\s+cause\s+of|the\s+reason\s+(?:was|is|for)|"
                              r"(?:we|they)\s+(?:determined|found|discovered|realised|realized)\s+that|turned\s+out|"
-                             r"this\s+happened\s+because|(?:is|was)\s+(?:probably\s+|likely\s+|most\s+likely\s+)?the\s+(?:root\s+)?cause)\b",
+                             r"this\s+happened\s+because|(?:is|was)\s+(?:probably\s+|likely\s+|most\s+likely\s+)?the\s+(?:root\s+)?cause|"
+                             r"stem(?:s|med)?\s+from|traced\s+(?:\w+\s+){0,3}?(?:back\s+)?to|the\s+culprit|"
+                             r"(?:was|were|is|are)\s+(?:the|a)\s+(?:direct\s+)?result\s+of|(?:be\s+)?attributed\s+to|"
+                             r"(?:came|comes|boiled|boils)\s+down\s+to|the\s+(?:problem|issue|bug|fault)\s+was\s+that|"
+                             r"(?:was|were)\s+misconfigured|misconfiguration\s+(?:of|in)|[;,]\s+rather,?\s+(?:the|a|an|our|it))\b",
                              re.I)
 
 
@@ -633,11 +645,27 @@ _CAUSE_SOUGHT = re.compile(r"\b(?:solve|fix|address|find|identify|investigat\w*|
                            r"look\w*\s+(?:for|into))\w*\s+(?:(?:the|a|its|their|our)\s+)?$", re.I)
 
 
+# A title that names the cause: "Descheduler kills pods on cordoned nodes", "Outage due to an
+# expired certificate", "Webhooks delayed after a queue migration".
+_CAUSE_TITLE = re.compile(r"\b(?:due\s+to|caused\s+by|because\s+of|after|causes|caused|kills?|killed|breaks?|broke|"
+                          r"crash(?:es|ed)|takes\s+down|took\s+down|exhausts?|exhausted|overloads?|overloaded|"
+                          r"fills?\s+up|evicts?|evicted|deletes?|corrupts?|corrupted|triggers?|triggered)\b", re.I)
+
+
+def _titles(doc: Postmortem) -> list[str]:
+    """The metadata title and the first top-level heading (they may differ)."""
+    first = next((s for s in doc.sections if s.level == 1), None)
+    return [t for t in (doc.metadata.title, doc.heading_text(first) if first is not None else None) if t]
+
+
 def has_root_cause(doc: Postmortem) -> bool:
-    """A root-cause section with text, or a causal statement in the author's prose."""
+    """A root-cause section with text, a causal statement in the author's prose, or a title that
+    names the cause."""
     for section in doc.sections_of(SectionKind.ROOT_CAUSE) + doc.sections_of(SectionKind.TRIGGER):
         if any(b.text.strip() for b in doc.blocks_in(section) if b.kind.value != "heading"):
             return True
+    if any(_CAUSE_TITLE.search(t) and not _CAUSE_UNKNOWN.search(t) for t in _titles(doc)):
+        return True
     for block in doc.blocks:
         if block.quoted or _section_kind(doc, block) == SectionKind.ACTION_ITEMS:
             continue
