@@ -209,3 +209,24 @@ def test_cli_import_to_an_unreachable_database_names_no_password(tmp_path, monke
     assert "not reachable" in result.output
     for secret in ("hunter2", "postgresql", str(port), "Traceback"):
         assert secret not in result.output
+
+
+def test_a_database_down_at_start_up_is_503_and_readyz_names_no_password(analyzer):
+    pytest.importorskip("psycopg")
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql+psycopg://pm:hunter2-secret@127.0.0.1:{port}/pm?connect_timeout=3"
+    app = create_app(Settings(seed_corpus=False), analyzer=analyzer, corpus_factory=lambda: open_corpus(url))
+    with TestClient(app) as client:
+        assert app.state.service.wait_started(120)
+        written = client.post("/v1/incidents", json={"id": "inc-1", "text": _front("severity: SEV-3")})
+        listed = client.get("/v1/incidents")
+        ready = client.get("/readyz")
+        for response in (written, listed):
+            assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+        assert ready.status_code == 503
+        for response in (written, listed, ready):
+            assert_safe(response, "hunter2", str(port))
