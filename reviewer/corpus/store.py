@@ -69,14 +69,6 @@ def _guarded(method: Callable) -> Callable:
     return guarded
 
 
-def safe_url(url: str) -> str:
-    """The URL with its password masked, for logs (never for an answer to a client)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<not a database URL>"
-
-
 def default_url() -> str:
     """PMREVIEW_DATABASE_URL, else a SQLite file in the user's data directory."""
     url = os.environ.get("PMREVIEW_DATABASE_URL")
