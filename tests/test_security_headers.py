@@ -115,6 +115,7 @@ def test_a_cross_site_not_similar_post_is_refused_and_changes_nothing(app, clien
 
 
 @pytest.mark.parametrize("headers", [{"Origin": "http://testserver"}, {"Sec-Fetch-Site": "same-origin"},
+                                     {"Origin": "https://pmreview.example", "X-Forwarded-Host": "pmreview.example"},
                                      {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}])
 def test_a_same_origin_post_is_obeyed(app, client, headers):
     incident_id = "inc-b1"

@@ -5,7 +5,7 @@ reviewer opens could otherwise post a form to it. A form post is accepted when
 
 1. `Sec-Fetch-Site` (sent by every current browser) says `same-origin` (or `none`: typed by the
    user); `same-site` is refused too, since another port of localhost is the same site; else
-2. `Origin` is this service's own origin (`Host` as the browser reached it); `null` is refused; else
+2. `Origin` is this service's own origin (`Host`, or `X-Forwarded-Host` behind a proxy); `null` is refused; else
 3. neither header came (an old browser, curl): the form's hidden `csrf` field must match the
    token the page derived from its `pmreview_form` cookie (SameSite=Strict: another site's form
    post does not carry it) and the form's action, so that a token for one form works only for it.
@@ -59,8 +59,11 @@ def cross_site_reason(request: Request, submitted_token: str | None) -> str | No
         return "the browser says this form was sent from another site (Sec-Fetch-Site)"
     origin = request.headers.get("origin")
     if origin is not None:
-        host = request.headers.get("host", "")
-        if origin != "null" and urlsplit(origin).netloc.lower() == host.lower() and host:
+        # The host the browser reached: Host, or the one a reverse proxy passes on (a browser's form
+        # cannot set X-Forwarded-Host; a proxy that rewrites Host sets it).
+        hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "").split(",")[0].strip()}
+        hosts.discard("")
+        if origin != "null" and urlsplit(origin).netloc.lower() in {h.lower() for h in hosts}:
             return None
         return "this form was sent from another site (Origin)"
     cookie = request.cookies.get(COOKIE)
