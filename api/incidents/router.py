@@ -15,6 +15,7 @@ from api.deps import get_state, require_reader, require_writer
 from api.errors_doc import ERROR_RESPONSES, NOT_FOUND, ErrorBody
 from api.incidents import service
 from api.incidents.schemas import (
+    MAX_ID_CHARS,
     FeedbackRequest,
     FeedbackResult,
     ImportResult,
@@ -51,7 +52,7 @@ IMPORT_BODY = {
              responses={**ERROR_RESPONSES, 200: {"model": ImportResult, "description": "updated or unchanged"},
                         415: {"model": ErrorBody, "description": "neither JSON nor Markdown"}})
 async def import_incident(request: Request, response: Response, state: ServiceState = Depends(get_state),
-                          id: str | None = Query(None, max_length=128, description="the id (else the front matter's)"),
+                          id: str | None = Query(None, max_length=MAX_ID_CHARS, description="the id (else the front matter's)"),
                           ) -> ImportResult:
     """Idempotent by id: 201 for a new incident, 200 when it updated (or already held) that id."""
     state.require_corpus()
