@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from tests.test_pages_browser import SCREENSHOTS, base_url, browser, submit_draft, sync_api  # noqa: F401 - fixtures
+from tests.test_pages_browser import base_url, browser, submit_draft, sync_api  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
