@@ -155,7 +155,7 @@ def test_api_import_of_an_overlong_field_is_422_naming_the_field(api, line, fiel
     assert_safe(response, value)
 
 
-def test_api_store_down_is_503_with_retry_after_and_a_request_id(api, monkeypatch):
+def test_api_store_down_is_503_with_retry_after_and_a_request_id(api, monkeypatch, caplog):
     """A database that fails mid-request: fixed words, the request id, Retry-After; the detail goes to the log."""
     from sqlalchemy.exc import OperationalError
 
@@ -169,13 +169,17 @@ def test_api_store_down_is_503_with_retry_after_and_a_request_id(api, monkeypatc
 
     monkeypatch.setattr(corpus.store, "list", _guarded(down))
     monkeypatch.setattr(corpus.store, "write", _guarded(down))
-    listed = api.get("/v1/incidents")
-    created = api.post("/v1/incidents", json={"id": "inc-down-1", "text": _front("severity: SEV-3", "inc-down-1")})
+    with caplog.at_level("ERROR", logger="pmreview.api"):
+        listed = api.get("/v1/incidents")
+        created = api.post("/v1/incidents", json={"id": "inc-down-1", "text": _front("severity: SEV-3", "inc-down-1")})
     for response in (listed, created):
         assert response.status_code == 503, response.text
         assert int(response.headers["Retry-After"]) > 0
         assert response.json()["request_id"] == response.headers["X-Request-Id"]
         assert_safe(response, "hunter2", "db.internal")
+        # The detail is in the server log, under the same request id.
+        logged = [r for r in caplog.records if getattr(r, "fields", {}).get("request_id") == response.json()["request_id"]]
+        assert logged and logged[0].exc_info and "SELECT incidents.id" in str(logged[0].exc_info[1])
 
 
 # -- through the CLI -------------------------------------------------------------------------
