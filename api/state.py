@@ -24,7 +24,7 @@ from api.settings import Settings
 from reviewer.corpus.embeddings import SentenceTransformerEmbedder
 from reviewer.corpus.service import Corpus
 from reviewer.errors import PmreviewError
-from reviewer.nlp.analysis import Analyzer
+from reviewer.nlp.analysis import SMALL_TEXT_CHARS, Analyzer
 from reviewer.review import Reviewer
 
 log = logging.getLogger("pmreview.api")
@@ -33,6 +33,7 @@ T = TypeVar("T")
 
 RETRY_FIRST_SECONDS = 1.0
 RETRY_MAX_SECONDS = 30.0
+SMALL_REVIEW_WORKERS = 2  # threads of the small-review lane (texts of at most SMALL_TEXT_CHARS characters)
 WARM_UP_TEXT = "# Warm-up\n\n## Summary\n\nThe proxy restarted at 10:02 UTC after the certificate expired.\n"
 
 
@@ -66,6 +67,8 @@ class ServiceState:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self.review_limiter = anyio.CapacityLimiter(settings.review_workers)
+        # A lane of its own for small texts (an editor's paragraph): never queued behind large reviews.
+        self.small_review_limiter = anyio.CapacityLimiter(SMALL_REVIEW_WORKERS)
         self.metrics.track_corpus_size(lambda: self.corpus.count() if self.corpus_ready.is_set() and self.corpus else None)
 
     def _default_corpus(self) -> Corpus:
@@ -201,6 +204,10 @@ class ServiceState:
         return self.corpus
 
     # -- work off the event loop -------------------------------------------------------------
-    async def run(self, function: Callable[..., T], *args: Any) -> T:
-        """Run blocking work (reviews, searches) in a worker thread, at most `review_workers` at once."""
-        return await anyio.to_thread.run_sync(function, *args, limiter=self.review_limiter)
+    async def run(self, function: Callable[..., T], *args: Any, chars: int | None = None) -> T:
+        """Run blocking work (reviews, searches) in a worker thread, at most `review_workers` at once;
+        a review of at most SMALL_TEXT_CHARS characters (`chars`) in the small lane instead, so it
+        never waits for large ones (inside, the Analyzer lets it parse first: see Analyzer._turn)."""
+        small = chars is not None and chars <= SMALL_TEXT_CHARS
+        limiter = self.small_review_limiter if small else self.review_limiter
+        return await anyio.to_thread.run_sync(function, *args, limiter=limiter)

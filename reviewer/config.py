@@ -35,6 +35,10 @@ class Config(BaseModel):
     fail_under: float | None = Field(None, ge=0, le=100, description="fail when the overall score is below")
     fail_under_dimension: dict[Dimension, float] = Field(default_factory=dict)
     max_chars: int = Field(2_000_000, gt=0, description="documents above this many characters are refused")
+    max_findings_per_rule: int = Field(50, ge=0, description="findings shown per rule per document; the rest are "
+                                                             "counted in one summary finding (0: no limit)")
+    review_budget_seconds: float = Field(30.0, ge=0, description="CPU seconds one document's review may take before "
+                                                                 "it is stopped as too complex (0: no limit)")
     nlp_model: str | None = Field(None, description="spaCy pipeline name or path (default: en_core_web_sm)")
     blame_allowlist: list[str] = Field(default_factory=list,
                                        description="names or team words never treated as blamed people")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer import facts as facts_registry
+from reviewer.budget import Deadline, ReviewTooComplex
 from reviewer.config import Config
 from reviewer.document import Postmortem, parse
 from reviewer.errors import PmreviewError
@@ -51,6 +52,7 @@ class Review:
     error: str | None = None  # the document could not be reviewed (too large, unreadable)
     postmortem: Postmortem | None = None
     config: Config | None = None
+    too_complex: bool = False  # stopped past its time budget (config review_budget_seconds)
 
     def fails(self, config: Config) -> bool:
         """Does this review fail the bar (`fail_on`, `fail_under`, per dimension)?"""
@@ -100,33 +102,58 @@ class Reviewer:
                      if config.enabled(r.code) and (not r.full_bar_only or config.needs_full_bar(doc.metadata.severity_level))]
             parsed.append((review, doc, config, rules))
 
-        needs_nlp = [item for item in parsed if any(r.needs_nlp for r in item[3]) or facts_registry.needs_nlp()]
+        needs_nlp = {id(item[1]) for item in parsed if any(r.needs_nlp for r in item[3]) or facts_registry.needs_nlp()}
+        budgeted = {id(item[1]) for item in parsed if item[2].review_budget_seconds > 0}
         analyses: dict[int, Analysis] = {}
-        if needs_nlp:
-            for item, analysis in zip(needs_nlp, self.analyzer.analyze_many([item[1] for item in needs_nlp])):
+        # Without a budget the documents' blocks go through spaCy in one batch; with one, each
+        # document is analysed under its own deadline (a hostile file stops alone).
+        batch = [item for item in parsed if id(item[1]) in needs_nlp and id(item[1]) not in budgeted]
+        if batch:
+            for item, analysis in zip(batch, self.analyzer.analyze_many([item[1] for item in batch])):
                 analyses[id(item[1])] = analysis
 
-        for review, doc, config, rules in parsed:
-            analysis = analyses.get(id(doc))
-            findings = self._run_rules(doc, config, rules, analysis)
-            suppressions = read_suppressions(doc)
-            findings, review.suppressed = apply_suppressions(findings, suppressions)
-            if config.enabled(UNUSED_SUPPRESSION):
-                findings.extend(self._unused(doc, config, suppressions))
-            findings.sort(key=lambda f: (f.start, f.end, f.code))
-            review.findings = findings
-            review.scores = score(findings, full_bar=config.needs_full_bar(doc.metadata.severity_level))
-            review.facts = facts_registry.compute(doc, analysis, config)
+        for item in parsed:
+            review, doc, config, rules = item
+            deadline = Deadline(config.review_budget_seconds)
+            try:
+                if id(doc) in needs_nlp and id(doc) not in analyses:
+                    analyses[id(doc)] = self.analyzer.analyze_many([doc], deadline=deadline)[0]
+                self._finish(review, doc, config, rules, analyses.get(id(doc)), deadline)
+            except ReviewTooComplex as exc:
+                log.warning("review stopped: %s", exc, extra={"fields": {"path": document_name(review.path)}})
+                review.error = str(exc)
+                review.too_complex = True
+                review.findings, review.scores, review.facts = [], None, {}
         return reviews
 
-    def _run_rules(self, doc: Postmortem, config: Config, rules: list[Rule], analysis: Analysis | None) -> list[Finding]:
+    def _finish(self, review: Review, doc: Postmortem, config: Config, rules: list[Rule], analysis: Analysis | None,
+                deadline: Deadline) -> None:
+        if analysis is not None:
+            analysis.deadline = deadline
+        findings = self._run_rules(doc, config, rules, analysis, deadline)
+        suppressions = read_suppressions(doc)
+        findings, review.suppressed = apply_suppressions(findings, suppressions)
+        if config.enabled(UNUSED_SUPPRESSION):
+            findings.extend(self._unused(doc, config, suppressions))
+        findings.sort(key=lambda f: (f.start, f.end, f.code))
+        review.scores = score(findings, full_bar=config.needs_full_bar(doc.metadata.severity_level))
+        review.findings = cap_findings(findings, config.max_findings_per_rule)
+        deadline.check()
+        review.facts = facts_registry.compute(doc, analysis, config)
+
+    def _run_rules(self, doc: Postmortem, config: Config, rules: list[Rule], analysis: Analysis | None,
+                   deadline: Deadline | None = None) -> list[Finding]:
         findings: list[Finding] = []
         seen: Counter[tuple[str, str, str]] = Counter()
         for rule in rules:
+            if deadline is not None:
+                deadline.check()
             ctx = CheckContext(doc=doc, config=config, options=config.rule_options(rule.code, rule.options),
                                analysis=analysis)
             try:
                 hits = list(rule.check(ctx))
+            except ReviewTooComplex:
+                raise
             except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
                 log.exception("rule %s failed", rule.code)
                 findings.append(self._finding(doc, all_rules().get(RULE_FAILED, rule), 0, 0,
@@ -176,6 +203,41 @@ class Reviewer:
                                      f"Unused suppression: pmreview-{s.kind} for {what} suppressed nothing; remove it.",
                                      config.severity.get(rule.code, rule.severity), seen))
         return out
+
+
+def cap_findings(findings: list[Finding], limit: int) -> list[Finding]:
+    """At most `limit` findings per rule (the first ones by position), then one summary finding
+    per rule for the rest, where the first of them stood, carrying the points they cost (so the
+    scores still add up). `findings` are sorted by position; 0 means no limit."""
+    if limit <= 0:
+        return findings
+    kept: list[Finding] = []
+    over: dict[str, list[Finding]] = {}
+    shown: Counter[str] = Counter()
+    for finding in findings:
+        if shown[finding.code] < limit:
+            shown[finding.code] += 1
+            kept.append(finding)
+        else:
+            over.setdefault(finding.code, []).append(finding)
+    if not over:
+        return findings
+    for code, rest in over.items():
+        first = rest[0]
+        worst = max(rest, key=lambda f: f.severity.rank).severity
+        kept.append(Finding(
+            code=code, name=first.name, dimension=first.dimension, severity=worst,
+            message=f"{len(rest):,} more {code} findings in this document are not shown (at most {limit} per rule: "
+                    "max-findings-per-rule); the first is here.",
+            start=first.start, end=first.end, section=first.section, section_kind=first.section_kind,
+            fingerprint=fingerprint(code, first.section_kind, "more findings", 0),
+            points=round(sum(f.points for f in rest), 2), data={"more_findings": len(rest), "limit": limit}))
+    kept.sort(key=lambda f: (f.start, f.end, f.code))
+    return kept
+
+
+def document_name(path: str | None) -> str:
+    return path or "<text>"
 
 
 def _default_analyzer(config: Config) -> Analyzer:

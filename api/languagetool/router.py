@@ -148,7 +148,7 @@ async def _check(request: Request, state: ServiceState, text: str | None, data: 
         base_ignore = state.settings.review_config.ignore
         overrides["ignore"] = [*base_ignore, *overrides.get("ignore", []), *service.DOCUMENT_RULES]
     config = state.settings.review_config.merged(overrides) if overrides else state.settings.review_config
-    review = await state.run(run_review, state, document, None, config)
+    review = await state.run(run_review, state, document, None, config, chars=len(document))
     findings = service.fragment_findings(review.findings) if fragment else review.findings
     return service.response(findings, document, long_code, rule_url_for(request))
 

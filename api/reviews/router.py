@@ -22,4 +22,4 @@ async def create_review(body: ReviewRequest, state: ServiceState = Depends(get_s
     config = service.request_config(state, body.config)
     service.check_length(state, body.text)
     k = service.effective_k(state, body.k)
-    return await state.run(service.review_document, state, body, config, k)
+    return await state.run(service.review_document, state, body, config, k, chars=len(body.text))

@@ -15,6 +15,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Self, TypeVar
 
@@ -78,6 +79,7 @@ class Analysis:
     _shared: dict[str, Any] = field(default_factory=dict)
     _contexts: dict[int, tuple] = field(default_factory=dict)
     block_hits: int = 0  # per_block results reused from an earlier review (for tests and benchmarks)
+    deadline: Any = None  # reviewer.budget.Deadline: checked between blocks (a review stopped past its budget)
 
     def sentences(self, *, include_quoted: bool = False) -> Iterator[Sentence]:
         for analyzed in self.blocks:
@@ -96,7 +98,7 @@ class Analysis:
 
     def alone(self, analyzed: AnalyzedBlock) -> Analysis:
         """This document seen through one block: what `per_block` gives each computation."""
-        return Analysis(self.doc, [analyzed])
+        return Analysis(self.doc, [analyzed], deadline=self.deadline)
 
     def per_block(self, name: str, compute: Callable[[Analysis], list[B]], *, key: Hashable = ()) -> list[B]:
         """`compute` run on each block alone (`alone`), the results in document order.
@@ -111,6 +113,8 @@ class Analysis:
         """
         out: list[B] = []
         for analyzed in self.blocks:
+            if self.deadline is not None:
+                self.deadline.check()
             memo = analyzed.doc.user_data
             cache_key = ("pmreview", name, key, self._surroundings(analyzed.block))
             start = analyzed.block.span.start
@@ -157,6 +161,12 @@ class Analysis:
         return context
 
 
+# A parse that yields the spaCy lane between pieces of about this many characters, and a
+# text this small (all its uncached blocks together) that goes before larger ones.
+CHUNK_CHARS = 4_000
+SMALL_TEXT_CHARS = 5_000
+
+
 class Analyzer:
     """Holds the spaCy pipeline and the per-block cache; safe to share between threads.
 
@@ -170,15 +180,54 @@ class Analyzer:
         self.cache_size = cache_size
         self.batch_size = batch_size
         self._cache: OrderedDict[str, Any] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the cache
         self.parsed_blocks = 0  # how many blocks went through spaCy (the rest came from the cache)
+        # The spaCy lane: one parse at a time, in pieces of some CHUNK_CHARS; between pieces a
+        # small text waiting goes first, so an editor's paragraph never waits for a whole large
+        # document (see _turn).
+        self._lane = threading.Condition()
+        self._lane_busy = False
+        self._small_waiting = 0
 
     @staticmethod
     def _key(text: str) -> str:
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
-    def analyze_many(self, docs: Sequence[Postmortem]) -> list[Analysis]:
-        """Analyse several documents in one batched pass over their uncached blocks."""
+    @contextmanager
+    def _turn(self, small: bool) -> Iterator[None]:
+        """Hold the spaCy lane: small texts before large ones, each large one between pieces."""
+        with self._lane:
+            if small:
+                self._small_waiting += 1
+            try:
+                while self._lane_busy or (not small and self._small_waiting > 0):
+                    self._lane.wait()
+            finally:
+                if small:
+                    self._small_waiting -= 1
+            self._lane_busy = True
+        try:
+            yield
+        finally:
+            with self._lane:
+                self._lane_busy = False
+                self._lane.notify_all()
+
+    def _pieces(self, missing: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+        piece: list[tuple[str, str]] = []
+        chars = 0
+        for item in missing:
+            piece.append(item)
+            chars += len(item[1])
+            if chars >= CHUNK_CHARS or len(piece) >= self.batch_size:
+                yield piece
+                piece, chars = [], 0
+        if piece:
+            yield piece
+
+    def analyze_many(self, docs: Sequence[Postmortem], *, deadline: Any = None) -> list[Analysis]:
+        """Analyse several documents in one batched pass over their uncached blocks; `deadline`
+        (reviewer.budget.Deadline) is checked between pieces of the parse."""
         wanted: dict[str, str] = {}
         keyed: list[list[tuple[ProseBlock, str]]] = []
         for doc in docs:
@@ -190,23 +239,32 @@ class Analyzer:
                 keys.append((block, key))
                 wanted.setdefault(key, block.text)
             keyed.append(keys)
+        found: dict[str, Any] = {}
         with self._lock:
-            missing = [(k, t) for k, t in wanted.items() if k not in self._cache]
-            if missing:
+            for key in wanted:
+                cached = self._cache.get(key)
+                if cached is not None:
+                    self._cache.move_to_end(key)
+                    found[key] = cached
+        missing = [(k, t) for k, t in wanted.items() if k not in found]
+        small = sum(len(t) for _, t in missing) <= SMALL_TEXT_CHARS
+        for piece in self._pieces(missing):
+            if deadline is not None:
+                deadline.check()
+            with self._turn(small):
                 # spaCy cannot encode lone surrogates (possible from JSON); U+FFFD keeps every offset.
-                texts = (_LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", _LONE_SURROGATE.sub("\ufffd", t)) for _, t in missing)
-                for (key, _), parsed in zip(missing, self.nlp.pipe(texts, batch_size=self.batch_size)):
+                parsed_docs = list(self.nlp.pipe((_LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", _LONE_SURROGATE.sub("\ufffd", t))
+                                              for _, t in piece), batch_size=self.batch_size))
+            with self._lock:
+                for (key, _), parsed in zip(piece, parsed_docs):
                     # No check reads the tok2vec output, and it is over half of what a cached Doc weighs.
                     parsed.tensor = _NO_TENSOR
-                    self._cache[key] = parsed
-                self.parsed_blocks += len(missing)
-            found = {}
-            for key in wanted:
-                self._cache.move_to_end(key)
-                found[key] = self._cache[key]
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
-        return [Analysis(doc, [AnalyzedBlock(block, found[key]) for block, key in keys]) for doc, keys in zip(docs, keyed)]
+                    self._cache[key] = found[key] = parsed
+                self.parsed_blocks += len(piece)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return [Analysis(doc, [AnalyzedBlock(block, found[key]) for block, key in keys], deadline=deadline)
+                for doc, keys in zip(docs, keyed)]
 
     def analyze(self, doc: Postmortem) -> Analysis:
         return self.analyze_many([doc])[0]
