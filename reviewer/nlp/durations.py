@@ -164,7 +164,7 @@ def _row_lemmas(doc: Postmortem, span: Span, analysis: Analysis | None) -> set[s
 _NOT_YET_OUTCOME = re.compile(
     r"\b(?:work(?:s|ed|ing)?\s+(?:towards?|on|to)|progress\s+(?:towards?|on)|until|once|when|expect(?:s|ed|ing)?\s+(?:to|the|a|full)|"
     r"will|to\s+(?:fully\s+)?|estimated?|eta\s+(?:for|of)|path\s+to|begin(?:ning)?\s+to|start(?:ing)?\s+to|signs\s+of|"
-    r"continu\w+\s+(?:to\s+)?(?:work\w*\s+)?(?:towards?|on)?)\s*(?:\w+\s+){0,2}?(?:a\s+|the\s+|full\s+|fully\s+|complete\s+)?"
+    r"continu\w+\s+(?:to\s+)?(?:work\w*\s+)?(?:towards?|on)?)\s*(?:\w{1,30}\s+){0,2}?(?:a\s+|the\s+|full\s+|fully\s+|complete\s+)?"
     r"(?:resolution|resolv\w*|recover\w*|restor\w*|mitigat\w*)", re.I)
 
 

@@ -28,6 +28,7 @@ the final update of a status log restates the whole window) or to the first.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -64,7 +65,7 @@ _WINDOW_BARE = re.compile(r"(?<![\w" + _CLOCK_MARK + r"])" + _DATE_BEFORE + r"(?
 # "started at 10:16 … and was mitigated at 11:35", "impact began at 3:02 pm; recovery completed by 4:10 pm".
 _START_END = re.compile(
     r"\b(?:start(?:ed|ing|s)?|began|begun|beginning|commenced|first\s+(?:seen|observed|noticed))\s+"
-    r"(?:[a-z]+\s+){0,2}?(?:at\s+|around\s+|on\s+|from\s+)?"
+    r"(?:[a-z]{1,20}\s+){0,2}?(?:at\s+|around\s+|on\s+|from\s+)?"
     + _HEDGE + _DATE_BEFORE + r"(?P<a>" + _C + r")(?P<da>" + _DATE_AFTER + r")"
     r"[^.\n" + _CLOCK_MARK + r"]{0,100}?(?:\b(?:mitigat\w*|resolv\w*|restor\w*|recover\w*|ended|ends|end|subsided|stopped|"
     r"fixed|returned\s+to\s+normal)\b[^.;\n" + _CLOCK_MARK + r"]{0,40}?\b(?:at|by|around|as\s+of)\s+|\b(?:until|till|through)\s+)"
@@ -330,7 +331,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[lo:hi]
 
 
-def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None) -> list[StatedWindow]:
+def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None, in_row: bool = False) -> list[StatedWindow]:
     text = block.text
     if _CLOCK_MARK in text or _DATE_MARK in text or not re.search(r"\d", text):
         return []
@@ -363,7 +364,7 @@ def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None) -> list[St
                 continue  # a timeline step "from 10:02 to 10:40 the job retried" is not the incident's window
             window = _window_from(m, block, masked, by_start, (place, int(cue), lead), has_end)
             if window is not None:
-                window.in_timeline = kind == SectionKind.TIMELINE or any(e.span.covers(block.span) for e in doc.timeline)
+                window.in_timeline = kind == SectionKind.TIMELINE or in_row
             if window is not None and window.end is not None and pattern is _START_END:
                 window = _full_recovery_after(window, m, block, masked, by_start)
             if window is not None and window.end is None:
@@ -381,8 +382,15 @@ def stated_windows(doc: Postmortem, analysis: Analysis | None = None) -> list[St
     return _stated_windows(doc)
 
 
+def _in_timeline_row(row_spans: list[tuple[int, int]], span: Span) -> bool:
+    """Is `span` inside a timeline row? (Rows are sorted and do not overlap: one look-up.)"""
+    i = bisect.bisect_right(row_spans, (span.start, float("inf"))) - 1
+    return i >= 0 and row_spans[i][0] <= span.start and span.end <= row_spans[i][1]
+
+
 def _stated_windows(doc: Postmortem) -> list[StatedWindow]:
     year = _document_year(doc)
+    row_spans = sorted((e.span.start, e.span.end) for e in doc.timeline)
     found: list[StatedWindow] = []
     for block in doc.blocks:
         if block.quoted or any(c.covers(block.span) for c in doc.code_spans):
@@ -390,7 +398,7 @@ def _stated_windows(doc: Postmortem) -> list[StatedWindow]:
         section = doc.section_of(block)
         if section is not None and section.kind in _SKIPPED_SECTIONS:
             continue
-        found.extend(_windows_in(doc, block, year))
+        found.extend(_windows_in(doc, block, year, _in_timeline_row(row_spans, block.span)))
     found.sort(key=lambda w: w.span.start)
     _end_from_next_paragraphs(doc, found, year)
     return found
@@ -403,8 +411,9 @@ def _end_from_next_paragraphs(doc: Postmortem, windows: list[StatedWindow], year
     if not open_windows:
         return
     paragraphs = [b for b in doc.blocks if b.kind == BlockKind.PARAGRAPH and not b.quoted]
+    where = {(b.span.start, b.span.end): i for i, b in enumerate(paragraphs)}
     for window in open_windows:
-        at = next((i for i, b in enumerate(paragraphs) if b.span == window.block_span), None)
+        at = where.get((window.block_span.start, window.block_span.end))
         if at is None:
             continue
         section = paragraphs[at].section
@@ -445,6 +454,8 @@ def choose_window(windows: list[StatedWindow], prefer: str = "by-place") -> Stat
 WINDOW_PREFERENCE = "by-place"
 
 
-def stated_window(doc: Postmortem, analysis: Analysis | None = None, prefer: str | None = None) -> StatedWindow | None:
-    """The stated impact window of the incident, or None when the document states none."""
-    return choose_window(stated_windows(doc, analysis), prefer or WINDOW_PREFERENCE)
+def stated_window(doc: Postmortem, analysis: Analysis | None = None, prefer: str | None = None,
+                  windows: list[StatedWindow] | None = None) -> StatedWindow | None:
+    """The stated impact window of the incident, or None when the document states none
+    (`windows`: the document's stated_windows, when the caller has them already)."""
+    return choose_window(windows if windows is not None else stated_windows(doc, analysis), prefer or WINDOW_PREFERENCE)

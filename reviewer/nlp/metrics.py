@@ -225,7 +225,8 @@ def _section_kind(doc: Postmortem, block: ProseBlock) -> SectionKind:
     return section.kind if section is not None else SectionKind.UNKNOWN
 
 
-def stated_durations(doc: Postmortem, analysis: Analysis | None = None) -> list[StatedDuration]:
+def stated_durations(doc: Postmortem, analysis: Analysis | None = None,
+                     windows: list[StatedWindow] | None = None) -> list[StatedDuration]:
     """Every duration the author states, in document order (labels and front matter first)."""
     if analysis is not None:
         found = analysis.per_block("stated_durations", lambda alone: _durations_in(doc, [b.block for b in alone.blocks]))
@@ -233,7 +234,7 @@ def stated_durations(doc: Postmortem, analysis: Analysis | None = None) -> list[
         found = _durations_in(doc, doc.blocks)
     front = _durations_in_front_matter(doc)
     # The impact windows the author states ("between 10:26 and 14:40"), read in one place.
-    for window in stated_windows(doc, analysis):
+    for window in windows if windows is not None else stated_windows(doc, analysis):
         if window.minutes and (window.rank[0] or window.rank[1]):
             found.append(StatedDuration("impact", window.minutes, window.text, window.span.start, window.span.end, "window"))
     rest = sorted(found, key=lambda d: d.start)
@@ -260,8 +261,8 @@ def _durations_in_front_matter(doc: Postmortem) -> list[StatedDuration]:
 
 def _durations_in(doc: Postmortem, blocks: list[ProseBlock]) -> list[StatedDuration]:
     found: list[StatedDuration] = []
-    taken: list[Span] = []
     for block in blocks:
+        taken: list[Span] = []  # spans of one block: blocks never overlap
         if _skip_block(doc, block):
             continue
         text = block.text
@@ -630,7 +631,7 @@ _CAUSE_SENTENCE = re.compile(r"\b(?:root\s+cause|caused\s+by|was\s+caused|were\s
                              r"underlying|actual|real)\s+cause|the\s+cause\s+of|the\s+reason\s+(?:was|is|for)|"
                              r"(?:we|they)\s+(?:determined|found|discovered|realised|realized)\s+that|turned\s+out|"
                              r"this\s+happened\s+because|(?:is|was)\s+(?:probably\s+|likely\s+|most\s+likely\s+)?the\s+(?:root\s+)?cause|"
-                             r"stem(?:s|med)?\s+from|traced\s+(?:\w+\s+){0,3}?(?:back\s+)?to|the\s+culprit|"
+                             r"stem(?:s|med)?\s+from|traced\s+(?:\w{1,30}\s+){0,3}?(?:back\s+)?to|the\s+culprit|"
                              r"(?:was|were|is|are)\s+(?:the|a)\s+(?:direct\s+)?result\s+of|(?:be\s+)?attributed\s+to|"
                              r"(?:came|comes|boiled|boils)\s+down\s+to|the\s+(?:problem|issue|bug|fault)\s+was\s+that|"
                              r"(?:was|were)\s+misconfigured|misconfiguration\s+(?:of|in)|[;,]\s+rather,?\s+(?:the|a|an|our|it))\b",
@@ -717,8 +718,9 @@ def document_facts(doc: Postmortem) -> dict[str, Any]:
 
 def extract_metrics(doc: Postmortem, analysis: Analysis | None = None) -> Metrics:
     severity, level, span = _severity(doc)
+    windows = stated_windows(doc, analysis)
     metrics = Metrics(severity=severity, severity_level=level, severity_span=span,
-                      durations=stated_durations(doc, analysis), window=stated_window(doc, analysis))
+                      durations=stated_durations(doc, analysis, windows), window=stated_window(doc, windows=windows))
     if analysis is not None:
         metrics.impact_numbers = _impact_numbers(doc, analysis)
         metrics.vague_claims = _vague_claims(doc, analysis)

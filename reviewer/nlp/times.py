@@ -22,6 +22,7 @@ loads a model: callers pass the Postmortem and, when they have it, the Analysis.
 from __future__ import annotations
 
 import bisect
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -268,7 +269,13 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
 def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysis | None) -> list[VagueTime]:
     skipped = _skipped_sections(doc)
     parsed = _analyzed_by_block(analysis)
-    timeline_spans = [e.span for e in doc.timeline]
+    timeline_spans = sorted((e.span for e in doc.timeline), key=lambda r: (r.start, r.end))
+    row_starts = [r.start for r in timeline_spans]
+
+    def row_holding(span: Span) -> Span | None:
+        """The timeline row that holds `span` (rows do not overlap: one look-up, not a scan)."""
+        i = bisect.bisect_right(row_starts, span.start) - 1
+        return timeline_spans[i] if i >= 0 and timeline_spans[i].covers(span) else None
     found: list[VagueTime] = []
     for block in blocks:
         if block.quoted or not block.text.strip() or _inside_any(block.span, skipped):
@@ -276,7 +283,8 @@ def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysi
         if any(c.covers(block.span) for c in doc.code_spans):
             continue
         text = block.text
-        in_timeline = _inside_any(block.span, timeline_spans)
+        holding_row = row_holding(block.span)
+        in_timeline = holding_row is not None
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
         spacy_doc = parsed.get(id(block))
         candidates: list[tuple[int, int, str]] = []
@@ -304,7 +312,7 @@ def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysi
                         and _daypart_is_when(ent, in_timeline):
                     candidates.append((ent.start_char, ent.end_char, "part-of-day"))
         # Only the time position: the first cell of a row or the start of a list item.
-        if any(abs(block.span.start - row.start) <= 4 and row.covers(block.span) for row in timeline_spans):
+        if holding_row is not None and abs(block.span.start - holding_row.start) <= 4:
             m = _ROW_VAGUE_START.match(text)
             if m:
                 when = m.group("when")
@@ -337,7 +345,7 @@ def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysi
             if any(c.covers(span) for c in doc.code_spans):
                 continue
             original = doc.text[span.start : span.end]
-            found.append(VagueTime(span, original, kind, block, in_timeline=_inside_any(span, timeline_spans)))
+            found.append(VagueTime(span, original, kind, block, in_timeline=row_holding(span) is not None))
     return found
 
 
