@@ -44,6 +44,8 @@ class Config(BaseModel):
                                        description="names or team words never treated as blamed people")
     include: list[str] = Field(default_factory=lambda: ["*.md", "*.markdown"])
     exclude: list[str] = Field(default_factory=list)
+    cause_taxonomy: str | list[dict[str, Any]] | None = Field(
+        None, description="a team's root-cause categories: a TOML file or inline tables (reviewer/corpus/taxonomy.py)")
     source: str | None = Field(None, description="where this configuration was read from")
 
     @field_validator("select", "ignore")
@@ -55,6 +57,18 @@ class Config(BaseModel):
     @classmethod
     def _upper_keys(cls, values: dict) -> dict:
         return {k.strip().upper(): v for k, v in values.items()}
+
+    @field_validator("cause_taxonomy")
+    @classmethod
+    def _taxonomy(cls, value):
+        if isinstance(value, list):  # inline tables: checked now (a file is read when used)
+            from reviewer.corpus.taxonomy import taxonomy_from_tables
+
+            try:
+                taxonomy_from_tables(value)
+            except ConfigError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     def enabled(self, code: str) -> bool:
         """Selected, unless a more specific ignore says otherwise (like ruff)."""

@@ -1,7 +1,9 @@
 """The root-cause category of an incident, from the classifier trained on data/training/root_causes*.jsonl.
 
-The model (models/root_causes.skops, see models/root_causes.md) is a scikit-learn pipeline
-over the root-cause text; `python -m reviewer.training.build root_causes` rebuilds it.
+The model (models/root_causes.npz + models/root_causes.json, see models/root_causes.md) is two
+logistic regressions over the cause text — word TF-IDF and the sentence embedding — combined
+and calibrated; `python -m reviewer.training.build root_causes` rebuilds it. Stored as arrays
+and settings: loading is NumPy (allow_pickle=False) and JSON, no pickle, no skops.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from reviewer.resources import models_dir
 
 log = logging.getLogger("pmreview")
 
-MODEL_FILE = "root_causes.skops"
-# A second head over sentence embeddings, and which embedder made its training vectors.
-EMBEDDING_MODEL_FILE = "root_causes_embedding.skops"
-EMBEDDING_INFO_FILE = "root_causes_embedding.json"
+SETTINGS_FILE = "root_causes.json"
+ARRAYS_FILE = "root_causes.npz"
+# Below this calibrated probability of the most likely category, the category is "unknown".
+DEFAULT_UNKNOWN_BELOW = 0.25
 
 
 class CategoryClassifier(Protocol):
@@ -38,82 +40,96 @@ class CategoryClassifier(Protocol):
 
 
 def model_path() -> Path:
-    return models_dir() / MODEL_FILE
+    return models_dir() / SETTINGS_FILE
 
 
-def load_pipeline(path: Path | None = None):
-    """The trained scikit-learn pipeline, read with skops (only the types it was saved with)."""
-    import skops.io as sio
+class _Model:
+    """The loaded arrays and settings of one trained classifier."""
 
-    path = path or model_path()
-    if not path.exists():
-        raise ModelUnavailable(f"the root-cause model {path} is missing; "
-                               "rebuild it with `python -m reviewer.training.build root_causes`")
-    untrusted = sio.get_untrusted_types(file=path)
-    allowed = [t for t in untrusted if t.startswith(("sklearn.", "numpy.", "scipy.", "reviewer.", "builtins."))]
-    if len(allowed) != len(untrusted):
-        raise ModelUnavailable(f"{path} holds types pmreview does not load: {sorted(set(untrusted) - set(allowed))}")
-    return sio.load(path, trusted=allowed)
+    def __init__(self, settings_path: Path) -> None:
+        arrays_path = settings_path.with_name(ARRAYS_FILE)
+        if not settings_path.exists() or not arrays_path.exists():
+            raise ModelUnavailable(f"the root-cause model {settings_path.name} is missing; "
+                                   "rebuild it with `python -m reviewer.training.build root_causes`")
+        try:
+            settings = json.loads(settings_path.read_text(encoding="utf-8"))
+            with np.load(arrays_path, allow_pickle=False) as arrays:
+                self.idf = arrays["idf"]
+                self.lexical_coef, self.lexical_intercept = arrays["lexical_coef"], arrays["lexical_intercept"]
+                self.embedding_coef, self.embedding_intercept = arrays["embedding_coef"], arrays["embedding_intercept"]
+            if settings.get("classes") != list(ROOT_CAUSE_CATEGORIES):
+                raise ValueError("its categories are not this version's")
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            lexical = dict(settings["lexical"])
+            lexical["ngram_range"] = tuple(lexical["ngram_range"])
+            lexical.pop("min_df", None)
+            self.vectorizer = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(settings["terms"])}, **lexical)
+            self.vectorizer.idf_ = self.idf
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelUnavailable(f"cannot read the root-cause model {settings_path.name}: {exc}") from None
+        self.embedder = settings["embedder"]
+        self.dimension = int(settings["dimension"])
+        self.lexical_weight = float(settings["lexical_weight"])
+        self.temperature = float(settings["temperature"])
+        self.unknown_below = float(settings.get("unknown_below", DEFAULT_UNKNOWN_BELOW))
+
+    @staticmethod
+    def _log_softmax(scores: np.ndarray) -> np.ndarray:
+        scores = scores - scores.max(axis=1, keepdims=True)
+        return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+
+    def probabilities(self, texts: list[str], vectors: np.ndarray | None, embedder: str | None) -> np.ndarray:
+        lexical = self._log_softmax(np.asarray(self.vectorizer.transform(texts) @ self.lexical_coef.T)
+                                    + self.lexical_intercept)
+        combined = lexical
+        if vectors is not None and embedder == self.embedder and vectors.shape == (len(texts), self.dimension):
+            embedding = self._log_softmax(np.asarray(vectors, dtype=np.float64) @ self.embedding_coef.T
+                                          + self.embedding_intercept)
+            combined = self.lexical_weight * lexical + (1 - self.lexical_weight) * embedding
+        scores = combined / self.temperature
+        scores -= scores.max(axis=1, keepdims=True)
+        out = np.exp(scores)
+        return (out / out.sum(axis=1, keepdims=True)).astype(np.float32)
 
 
-_pipelines: dict[Path, object] = {}
-_pipelines_lock = threading.Lock()
+_models: dict[Path, _Model] = {}
+_models_lock = threading.Lock()
 
 
-class SkopsCategoryClassifier:
+class TrainedCategoryClassifier:
     """The shipped classifier, loaded on first use and shared by the whole process.
 
-    The text model (TF-IDF → logistic regression) always runs; when the caller passes the
-    texts' embeddings from the embedder the embedding head was trained with, the two heads'
-    probabilities are averaged (measured in benchmarks/bench_retrieval.py).
+    The lexical head always runs; when the caller passes the texts' embeddings from the
+    embedder the embedding head was trained with, the two are combined (weights and
+    temperature measured at build time, see models/root_causes.md).
+    `path`: the settings file (default models/root_causes.json; the arrays sit beside it).
     """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
 
-    def _load(self, path: Path):
-        path = path.resolve()
-        with _pipelines_lock:
-            if path not in _pipelines:
-                _pipelines[path] = load_pipeline(path)
-            return _pipelines[path]
+    @property
+    def model(self) -> _Model:
+        path = (self.path or model_path()).resolve()
+        with _models_lock:
+            if path not in _models:
+                _models[path] = _Model(path)
+            return _models[path]
 
     @property
-    def pipeline(self):
-        return self._load(self.path or model_path())
-
-    def embedding_head(self, embedder: str | None):
-        """The embedding head and the embedder it expects, when both exist and match."""
-        folder = (self.path or model_path()).parent
-        info_path, head_path = folder / EMBEDDING_INFO_FILE, folder / EMBEDDING_MODEL_FILE
-        if embedder is None or not info_path.exists() or not head_path.exists():
-            return None
-        try:
-            info = json.loads(info_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if info.get("embedder") != embedder:
-            return None
-        return self._load(head_path)
-
-    @staticmethod
-    def _columns(model, raw: np.ndarray) -> np.ndarray:
-        out = np.zeros((raw.shape[0], len(ROOT_CAUSE_CATEGORIES)), dtype=np.float32)
-        for column, label in enumerate(model.classes_):
-            if label in ROOT_CAUSE_CATEGORIES:
-                out[:, ROOT_CAUSE_CATEGORIES.index(label)] = raw[:, column]
-        return out
+    def unknown_below(self) -> float:
+        return self.model.unknown_below
 
     def probabilities(self, texts: list[str], vectors: np.ndarray | None = None,
                       embedder: str | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(ROOT_CAUSE_CATEGORIES)), dtype=np.float32)
-        pipeline = self.pipeline
-        out = self._columns(pipeline, pipeline.predict_proba(list(texts)))
-        head = self.embedding_head(embedder) if vectors is not None else None
-        if head is not None and vectors.shape == (len(texts), head.coef_.shape[1]):
-            out = (out + self._columns(head, head.predict_proba(vectors))) / 2
-        return out
+        return self.model.probabilities(list(texts), vectors, embedder)
+
+
+# The name callers knew before the model moved from skops to arrays + settings.
+SkopsCategoryClassifier = TrainedCategoryClassifier
 
 
 class KeywordCategoryClassifier:
@@ -146,3 +162,16 @@ def best(probabilities: np.ndarray) -> list[tuple[str, float]]:
     """(category, probability) of the most likely category per row."""
     columns = probabilities.argmax(axis=1)
     return [(ROOT_CAUSE_CATEGORIES[c], float(probabilities[i, c])) for i, c in enumerate(columns)]
+
+
+def decided(probabilities: np.ndarray, unknown_below: float) -> list[tuple[str | None, float]]:
+    """`best`, with None ("unknown": no category is likely) where the top probability is below the threshold."""
+    return [(category if p >= unknown_below else None, p) for category, p in best(probabilities)]
+
+
+def unknown_threshold(classifier: object) -> float:
+    """The classifier's calibrated "unknown" threshold (0 for one that has none: it always answers)."""
+    try:
+        return float(getattr(classifier, "unknown_below", 0.0))
+    except ModelUnavailable:
+        return 0.0

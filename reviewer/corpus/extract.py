@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+from reviewer.corpus.causes import cause_text
 from reviewer.corpus.errors import BadRecord
 from reviewer.corpus.types import (
     FIELD_LIMITS,
@@ -254,4 +255,5 @@ def field_texts(incident: Incident, whole: str) -> dict[str, str]:
         "root_cause": incident.root_cause or whole,
         "summary": incident.summary or whole,
         "text": f"{incident.title}\n{whole}" if incident.title and incident.title not in whole[:200] else whole,
+        "cause": cause_text(incident.root_cause, "", whole) or whole,
     }

@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from reviewer.corpus import groups as grouping
-from reviewer.corpus.categories import CategoryClassifier, SkopsCategoryClassifier, best
+from reviewer.corpus.categories import CategoryClassifier, TrainedCategoryClassifier, decided, unknown_threshold
+from reviewer.corpus.causes import CauseReading, cause_spans, cause_text
 from reviewer.corpus.embeddings import Embedder, embedder_from_name
 from reviewer.corpus.errors import BadRecord, CorpusError, StoreError
 from reviewer.corpus.extract import (
@@ -43,6 +44,7 @@ from reviewer.corpus.extract import (
 )
 from reviewer.corpus.index import LexicalIndex, TermCounts, VectorIndex, terms
 from reviewer.corpus.store import Store, StoredItem, open_store
+from reviewer.corpus.taxonomy import TeamTaxonomy
 from reviewer.corpus.types import (
     EMBEDDED_FIELDS,
     FieldLimitExceeded,
@@ -81,6 +83,7 @@ class SearchWeights:
     text: float = 1.0
     lexical: float = 1.0
     category: float = 1.0
+    cause: float = 1.0  # the cause spans alone (root-cause sections, else causal sentences)
 
 
 # A field matches "well" above this cosine; below it only the best field is named in the reason.
@@ -110,8 +113,10 @@ class Corpus:
     """Past incidents: store + embeddings + lexical index + root-cause categories."""
 
     def __init__(self, store: Store, *, embedder: Embedder | None = None,
-                 classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None) -> None:
+                 classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None,
+                 taxonomy: TeamTaxonomy | None = None) -> None:
         self.store = store
+        self.taxonomy = taxonomy  # a team's own root-cause categories (config `cause-taxonomy`)
         self.embedder: Embedder = embedder or embedder_from_name()
         self._classifier = classifier
         self._classifier_failed = False
@@ -127,7 +132,8 @@ class Corpus:
 
     @classmethod
     def open(cls, url: str | None = None, *, embedder: Embedder | None = None,
-             classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None) -> "Corpus":
+             classifier: CategoryClassifier | None = None, weights: SearchWeights | None = None,
+             taxonomy: TeamTaxonomy | None = None) -> "Corpus":
         """Open (creating when needed) the store at `url`.
 
         `url`: an SQLAlchemy URL; None reads PMREVIEW_DATABASE_URL, else a SQLite file in the
@@ -135,7 +141,7 @@ class Corpus:
         first use, once per process). `classifier`: a root-cause `CategoryClassifier` (default:
         the shipped model in models/). Raises `CorpusError` on a bad URL or an unusable store.
         """
-        corpus = cls(open_store(url), embedder=embedder, classifier=classifier, weights=weights)
+        corpus = cls(open_store(url), embedder=embedder, classifier=classifier, weights=weights, taxonomy=taxonomy)
         corpus.rederive_stored()
         return corpus
 
@@ -170,7 +176,7 @@ class Corpus:
     @property
     def classifier(self) -> CategoryClassifier | None:
         if self._classifier is None and not self._classifier_failed:
-            self._classifier = SkopsCategoryClassifier()
+            self._classifier = TrainedCategoryClassifier()
         return self._classifier
 
     def _category_probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray | None:
@@ -205,7 +211,7 @@ class Corpus:
                 lexical = LexicalIndex()
                 texts = self.store.lexical_texts()
                 lexical.upsert({i: whole for i, whole, _ in texts})
-                self._root_cause_lexical = TermCounts({i: rc for i, _, rc in texts})
+                self._root_cause_lexical = TermCounts({i: _cause_of(whole, rc) for i, whole, rc in texts})
                 self._vectors, self._lexical = vectors, lexical
                 missing = [i for i, _, _ in texts if any(name not in vectors or vectors[name].row_of(i) is None
                                                          for name in EMBEDDED_FIELDS)]
@@ -245,7 +251,7 @@ class Corpus:
                 # An incident whose vectors another model made stays out of this index: re-embedding
                 # it here would replace them, and the other process would do the same in turn.
             self._lexical.upsert({i: whole for i, whole, _ in texts})
-            self._root_cause_lexical.update({i: rc for i, _, rc in texts})
+            self._root_cause_lexical.update({i: _cause_of(whole, rc) for i, whole, rc in texts})
         self._applied_change = last
         return True
 
@@ -369,15 +375,17 @@ class Corpus:
         unique = list(dict.fromkeys(text for texts in per_item for text in texts.values()))
         encoded = self.embedder.encode(unique)
         vector_of = {text: encoded[i] for i, text in enumerate(unique)}
-        # The category of what has none given: from the root-cause text and its vector.
+        # The category of what has none given: from the cause text and its vector ("unknown",
+        # stored as none, when no category is likely).
         unclassified = [(inc, texts) for (inc, _, _), texts in zip(items, per_item) if not inc.category]
         if unclassified:
-            probabilities = self._category_probabilities(
-                [inc.root_cause or inc.summary or inc.title for inc, _ in unclassified],
-                np.vstack([vector_of[texts["root_cause"]] for _, texts in unclassified]))
+            probabilities = self._category_probabilities([texts["cause"] for _, texts in unclassified],
+                                                         np.vstack([vector_of[texts["cause"]] for _, texts in unclassified]))
             if probabilities is not None:
-                for (incident, _), (category, _) in zip(unclassified, best(probabilities)):
-                    incident.category, incident.category_source = category, "classifier"
+                threshold = unknown_threshold(self.classifier)
+                for (incident, _), (category, _) in zip(unclassified, decided(probabilities, threshold)):
+                    if category is not None:
+                        incident.category, incident.category_source = category, "classifier"
         stored = [StoredItem(incident=inc, prose=prose, content_hash=digest,
                              vectors={name: vector_of[texts[name]] for name in EMBEDDED_FIELDS},
                              model=self.embedder.name)
@@ -393,7 +401,8 @@ class Corpus:
             matrix = np.vstack([item.vectors[name] for item in stored])
             self._vector_index(name, matrix.shape[1]).upsert(ids, matrix, codes)
         self._lexical.upsert({item.incident.id: f"{item.incident.title}\n{item.prose}" for item in stored})
-        self._root_cause_lexical.update({item.incident.id: item.incident.root_cause or item.prose for item in stored})
+        self._root_cause_lexical.update({item.incident.id: cause_text(item.incident.root_cause, "", item.prose)
+                                         for item in stored})
 
     def delete(self, incident_id: str) -> bool:
         """Remove an incident (and its embeddings and feedback); False when it was not stored."""
@@ -461,6 +470,22 @@ class Corpus:
         query = self._query_for_id(incident_id) if incident_id is not None else self._query_for_text(text or "")
         return self._rank(query, k, filters, feedback_key=incident_id or draft_key)
 
+    def cause(self, text: str) -> CauseReading:
+        """The root-cause category of a text (a draft or a report), "unknown" (None) when none is
+        likely, and its team category when a taxonomy is configured."""
+        query = self._query_for_text(text)
+        spans = cause_spans(query.root_cause_text, "", "")
+        category, probability = None, 0.0
+        if query.category_probabilities is not None:
+            (category, probability), = decided(query.category_probabilities[None, :],
+                                               unknown_threshold(self.classifier))
+        reading = CauseReading(category=category, probability=probability, spans=spans)
+        if self.taxonomy is not None:
+            (reading.team_category, reading.team_probability), = self.taxonomy.classify(
+                query.vectors["cause"][None, :], self.embedder,
+                query.category_probabilities[None, :] if query.category_probabilities is not None else None)
+        return reading
+
     def _query_for_text(self, text: str) -> _Query:
         if not text.strip():
             raise CorpusError("the text to compare is empty")
@@ -490,14 +515,13 @@ class Corpus:
         unique = list(dict.fromkeys(texts.values()))
         encoded = self.embedder.encode(unique)
         vectors = {name: encoded[unique.index(texts[name])] for name in EMBEDDED_FIELDS}
-        root_cause = incident.root_cause or prose
+        root_cause = texts["cause"]
         probabilities = None
         if incident.category:
             probabilities = np.zeros(len(ROOT_CAUSE_CATEGORIES), dtype=np.float32)
             probabilities[ROOT_CAUSE_CATEGORIES.index(incident.category)] = 1.0
         else:
-            found = self._category_probabilities([incident.root_cause or incident.summary or prose],
-                                                 vectors["root_cause"][None, :])
+            found = self._category_probabilities([texts["cause"]], vectors["cause"][None, :])
             probabilities = found[0] if found is not None else None
         return _Query(vectors=vectors, text=f"{incident.title}\n{prose}", root_cause_text=root_cause,
                       category_probabilities=probabilities, exclude=own_id, date=incident.date)
@@ -516,8 +540,8 @@ class Corpus:
         elif incident.category:
             # A classified incident ranks with its whole distribution, as a draft does: neighbours
             # in its second-likeliest category still count (measured: better than its top category alone).
-            found = self._category_probabilities([incident.root_cause or incident.summary or incident.title],
-                                                 vectors["root_cause"][None, :] if "root_cause" in vectors else None)
+            cause = self._root_cause_lexical.get(incident_id) or incident.root_cause or incident.summary or incident.title
+            found = self._category_probabilities([cause], vectors["cause"][None, :] if "cause" in vectors else None)
             probabilities = found[0] if found is not None else None
         whole = lexical._docs.get(incident_id, incident.title)
         return _Query(vectors=vectors, text=whole, root_cause_text=self._root_cause_lexical.get(incident_id, whole),
@@ -624,7 +648,9 @@ class Corpus:
         shared = sorted(query_terms & incident_terms, key=lambda t: (-lexical.idf(t), t))[:6]
         return MatchReason(sections=sections, shared_terms=shared,
                            same_category=bool(query_category and incident.category == query_category),
-                           category=incident.category, field_scores=per_field)
+                           category=incident.category, field_scores=per_field,
+                           matched_spans=_matched_spans(query.root_cause_text,
+                                                        self._root_cause_lexical.get(incident.id) or "", lexical))
 
     def root_causes(self, since: date | None = None, *, until: date | None = None,
                     min_count: int = 2) -> list[RootCauseGroup]:
@@ -702,6 +728,31 @@ def _reportable_id(record: object) -> str | None:
     """The record's id for a report, when it is a valid one (a bad id is not repeated back)."""
     value = getattr(record, "id", None)
     return value if id_problem(value) is None else None
+
+
+SPAN_MATCH_IDF = 4.0  # the shared words of two spans must weigh at least this (sum of idf) to be named
+
+
+def _matched_spans(query_cause: str, incident_cause: str, lexical: LexicalIndex) -> list[str]:
+    """[query span, incident span]: the pair of cause sentences sharing the heaviest words, or []."""
+    best_pair, best_weight = [], SPAN_MATCH_IDF
+    incident_spans = [(span, set(terms(span))) for span in cause_spans(incident_cause, "", "")]
+    for query_span in cause_spans(query_cause, "", ""):
+        query_terms = set(terms(query_span))
+        for span, span_terms in incident_spans:
+            weight = sum(lexical.idf(t) for t in query_terms & span_terms)
+            if weight > best_weight:
+                best_pair, best_weight = [query_span, span], weight
+    if best_pair and best_pair[0] == best_pair[1]:
+        return [best_pair[0]]
+    return best_pair
+
+
+def _cause_of(whole: str, root_cause: str) -> str:
+    """The cause text of a stored incident from its lexical texts (title + prose, and its
+    root-cause text, which the store gives as the prose when the document has no such section)."""
+    prose = whole.split("\n", 1)[1] if "\n" in whole else whole
+    return cause_text("" if root_cause == prose else root_cause, "", prose)
 
 
 def _category_code(category: str | None) -> int:

@@ -19,7 +19,8 @@ ROOT_CAUSE_CATEGORIES: tuple[str, ...] = (
 )
 
 # Fields embedded per incident; each has its own in-memory vector matrix.
-EMBEDDED_FIELDS: tuple[str, ...] = ("root_cause", "summary", "text")
+# "cause": the cause spans alone (reviewer/corpus/causes.py): the root-cause sections, else the causal sentences.
+EMBEDDED_FIELDS: tuple[str, ...] = ("root_cause", "summary", "text", "cause")
 
 
 # What one stored incident may hold, field by field: the store's columns are sized from these, the
@@ -233,9 +234,13 @@ class MatchReason(_Jsonable):
     same_category: bool
     category: str | None
     field_scores: dict[str, float] = field(default_factory=dict)  # cosine similarity per embedded field
+    # The cause span of the query and of the incident that share the most (rarest) words, when any do.
+    matched_spans: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         parts = []
+        if self.matched_spans:
+            parts.append("both: " + " / ".join(f"\"{s}\"" for s in self.matched_spans))
         if self.sections:
             parts.append("matched " + ", ".join(s.replace("_", " ") for s in self.sections))
         if self.shared_terms:
