@@ -21,6 +21,12 @@ the review's own time budget is switched off (the point is to see the growth);
 Printed: seconds per size, the number of findings, and the growth per 10× (t(10k)/t(1k),
 t(100k)/t(10k)); target ≤ 12× per 10× for every family. Times under 50 ms are dominated by
 the fixed cost of a review, so the 1k → 10k ratio is a loose one.
+
+    .venv/bin/python benchmarks/bench_growth.py --small-latency [--big 4] [--big-chars 60000]
+
+The small-review lane (issue 17.8), against a real server (`python -m api`, one worker process,
+on 127.0.0.1): the latency of a one-paragraph `POST /v1/reviews` alone, then while `--big`
+reviews of `--big-chars` characters (many paragraphs, each text new) run; target ≤ 5 s on 2 cores.
 """
 
 from __future__ import annotations
@@ -176,9 +182,15 @@ def main() -> None:
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--budget", action="store_true", help="keep the review's configured time budget")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--small-latency", action="store_true", help="the small-review lane benchmark")
+    parser.add_argument("--big", type=int, default=4)
+    parser.add_argument("--big-chars", type=int, default=60_000)
     args = parser.parse_args()
     if args.worker:
         worker(args.budget)
+        return
+    if args.small_latency:
+        small_latency(args.big, args.big_chars)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     families = [f.strip() for f in args.families.split(",") if f.strip()]
@@ -257,6 +269,105 @@ def _print_table(sizes: list[int], results: dict[str, list[dict | None]], timeou
               + f" | {'yes' if ok else 'NO'} |")
     print()
     print(f"families over {TARGET_GROWTH:.0f}× per 10× (or timed out): {', '.join(failing) if failing else 'none'}")
+
+
+# --- the small-review lane --------------------------------------------------------------------
+
+SMALL_TEXT = ("# Queue backlog\n\n## Summary\n\nThe billing worker stopped acknowledging messages at 09:12 UTC "
+              "and the queue grew to {n} messages before the on-call restarted it at 09:40 UTC.\n")
+
+
+def _big_text(seed: int, chars: int) -> str:
+    """A long postmortem of many paragraphs, new numbers in every sentence (no cache helps)."""
+    import random
+
+    rng = random.Random(seed)
+    services = ["checkout", "ledger", "search-api", "notifier", "edge-cache", "auth-gateway"]
+    out, total, section = [HEAD.replace("## Details\n\n", "")], 0, 0
+    while total < chars:
+        if rng.random() < 0.1:
+            section += 1
+            out.append(f"## Part {section}\n\n")
+        sentences = []
+        for _ in range(rng.randint(3, 6)):
+            a, b = rng.sample(services, 2)
+            sentences.append(f"The {a} pods on node {rng.randint(1, 999)} retried {rng.randint(2, 9000)} requests "
+                             f"against {b} while its p99 latency reached {rng.randint(50, 9000)} ms.")
+        paragraph = " ".join(sentences) + "\n\n"
+        out.append(paragraph)
+        total += len(paragraph)
+    return "".join(out)[:chars]
+
+
+def small_latency(big: int, big_chars: int) -> None:
+    import socket
+    import statistics
+    import tempfile
+    import threading
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = Path(tempfile.mkdtemp(prefix="pmreview-bench-lane-"))
+    env = {**os.environ, "PMREVIEW_DATABASE_URL": f"sqlite:///{folder / 'corpus.sqlite3'}", "PMREVIEW_WORKERS": "1",
+           "PMREVIEW_LOG_LEVEL": "WARNING", "PMREVIEW_SEED_CORPUS": "false", "PMREVIEW_MAX_DOCUMENT_CHARS": "300000",
+           "PMREVIEW_MAX_BODY_BYTES": "2000000"}
+    log_path = folder / "server.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+                                  env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        began = time.perf_counter()
+        while time.perf_counter() - began < 240:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None:
+                raise SystemExit(f"the server stopped; see {log_path}")
+            time.sleep(1)
+        else:
+            raise SystemExit(f"the server did not become ready; see {log_path}")
+
+        def review(text: str) -> tuple[float, int]:
+            t0 = time.perf_counter()
+            response = httpx.post(f"{base}/v1/reviews", json={"text": text, "similar": False}, timeout=600)
+            return time.perf_counter() - t0, response.status_code
+
+        alone = [review(SMALL_TEXT.format(n=1000 + i))[0] for i in range(3)]
+        big_results: list[tuple[float, int]] = []
+        threads = [threading.Thread(target=lambda i=i: big_results.append(review(_big_text(i, big_chars))))
+                   for i in range(big)]
+        for thread in threads:
+            thread.start()
+        time.sleep(2.0)  # the large reviews are under way
+        during, statuses, n = [], [], 2000
+        while any(t.is_alive() for t in threads):
+            seconds, status = review(SMALL_TEXT.format(n=n))
+            n += 1
+            during.append(seconds)
+            statuses.append(status)
+            time.sleep(0.5)
+        for thread in threads:
+            thread.join()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(30)
+    print(f"server: one uvicorn worker, {os.cpu_count()} cores; small text {len(SMALL_TEXT)} chars; "
+          f"{big} reviews of {big_chars:,} chars running (their statuses: {sorted(s for _, s in big_results)}, "
+          f"longest {max((s for s, _ in big_results), default=0):.1f} s)")
+    print("| small review | n | median s | max s | target |")
+    print("|---|---|---|---|---|")
+    print(f"| alone | {len(alone)} | {statistics.median(alone):.2f} | {max(alone):.2f} | |")
+    if during:
+        ok = max(during) <= 5.0
+        print(f"| while {big} large run | {len(during)} | {statistics.median(during):.2f} | {max(during):.2f} | "
+              f"≤ 5 s: {'yes' if ok else 'NO'} |")
+        print(f"statuses of the small reviews: {sorted(set(statuses))}")
 
 
 if __name__ == "__main__":
