@@ -97,3 +97,9 @@ def test_an_iana_zone_in_a_timeline_heading_or_column():
     column = detect_zone(parse("# X\n\n| Time (Asia/Singapore) | Event |\n|---|---|\n| 10:00 | alert |\n"))
     assert (heading.zone, heading.declared) == ("Europe/Paris", "heading")
     assert (column.zone, column.declared) == ("Asia/Singapore", "column")
+
+
+def test_a_row_dated_without_a_year_after_midnight_rolls_over():
+    # No year anywhere: "Apr 2" cannot be placed on a calendar, so the row follows the one before.
+    body = "- 11:35 PM PDT errors rise\n- 11:58 PM PDT cause found\n- Apr 2, 12:13 AM PDT recovered\n"
+    assert _flagged(body) == []

@@ -307,3 +307,36 @@ def test_in_prose_the_first_window_wins_in_a_status_log_the_last_update():
            "- 2:10 PM PST Between 12:50 PM and 2:02 PM PST users saw errors. The issue has been resolved.\n")
     w = _window(log)
     assert (_hm(w.start), _hm(w.end)) == ("12:50", "14:02")
+
+
+def test_pm306_reports_a_stated_window_that_ends_after_the_stated_resolution():
+    from reviewer.review import Reviewer
+
+    text = ("---\nresolved: 2024-05-14 10:30\n---\n# X\n\n## Summary\nBetween 10:00 and 11:00 UTC on 14 May 2024 "
+            "customers saw errors.\n\n## Timeline (UTC)\n- 10:00 errors start\n- 10:05 alert fired\n")
+    findings = [f for f in Reviewer().review(text).findings if f.code == "PM306"]
+    assert len(findings) == 1
+
+
+def test_pm306_does_not_compare_a_window_without_a_date_with_dated_metadata():
+    from reviewer.review import Reviewer
+
+    text = ("---\nresolved: 2024-05-14 10:30\n---\n# X\n\n## Summary\nBetween 10:00 and 11:00 UTC customers saw errors.\n")
+    assert not [f for f in Reviewer().review(text).findings if f.code == "PM306"]
+
+
+RECOVERED_ROWS = [
+    "Launch success rate is back to 100%.",
+    "Error rate back to baseline.",
+    "Latency is back to pre-incident levels.",
+    "Throughput back to expected values.",
+    "Service restored for all customers.",
+]
+
+
+@pytest.mark.parametrize("event", RECOVERED_ROWS)
+def test_a_row_saying_things_are_back_is_a_mitigation(event):
+    from reviewer.nlp.durations import classify_row
+
+    doc = parse(f"# X\n\n## Timeline (UTC)\n- 10:00 errors start\n- 10:30 {event}\n")
+    assert "mitigation" in classify_row(doc, 1)

@@ -24,6 +24,10 @@ Stable interface (other checks, e.g. the metrics rules, compare stated durations
 Rows are recognised by what they say: lemmas from the spaCy parse when the Analysis is given
 ("alerts fired", "PagerDuty paged" → detection), lower-cased word stems otherwise. Metadata
 (front matter or a "Key: value" table: started, detected, mitigated, resolved) wins over rows.
+Next comes the impact window the author states in prose ("Between 10:26 AM and 2:40 PM PST, …",
+read by reviewer.nlp.impact_window): its start is the impact start and its end the mitigation
+(source "statement"); a timeline row that summarises the window reports the window, not an
+event at the time the row was written. `window` holds the stated window as a dict, or None.
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ _STRONG_RESOLUTION = re.compile(r"\b(resolv|resolution|all[- ]clear|(outage|inci
                                 r"fully (restored|recovered)|back to normal)", re.I)
 # Outcomes, not attempts: "Mitigated", "service restored"; not "decision made to restore", "mitigation began".
 _MITIGATION_PHRASES = re.compile(r"\b(mitigated|restored|recover(ed|s|y complete)|repaired|(working|moving|flowing|serving|up|succeed\w*) again|"
-                                 r"back (up|to normal|online)|"
+                                 r"back (up|to normal|online|to (100 ?%|baseline|pre-incident|expected|usual|full))|"
                                  r"is confirmed to be functional|stabili[sz]ed|outage ends|errors? (stop|stopped|drop)|"
                                  r"service appears|operational)", re.I)
 _DETECTION_PHRASES = re.compile(r"\b(alert|pag(e|ed|es)\b|pagerduty|alarm|ticket|report(s|ed)?\b|notic(e|ed|es)|fires|fired|"

@@ -622,9 +622,11 @@ def _new_sequence(doc: Postmortem, before: TimelineEntry, entry: TimelineEntry) 
 
 
 def _row_date_written(entry: TimelineEntry) -> bool:
+    """The row's own date, as read ("Apr 2, 12:13 AM" with no year known anywhere is not read:
+    the row is then placed like a row with no date, after the one before)."""
     from reviewer.document.timeexpr import find_dates
 
-    return bool(entry.time_text and find_dates(entry.time_text, default_year=2000))
+    return bool(entry.day is not None and entry.time_text and find_dates(entry.time_text, default_year=2000))
 
 
 def leading_date(doc: Postmortem, entry: TimelineEntry) -> Span | None:

@@ -23,10 +23,12 @@ def shared_rows(ctx):
     summary="A timeline row's time is earlier than the row before it.",
     what=("Reads the timeline's rows in order, with their dates (written in the row, carried from a date "
           "sub-heading, or from the metadata), and reports a row whose time is earlier than the row before. A "
-          "clock that only rolls past midnight with no date written (23:50, then 00:10) is read as the next day, "
-          "and a 12-hour clock with no am/pm that wraps past noon (11:50, then 1:03) as the afternoon; neither is "
-          "reported here. Separate lists (a \"Key events\" summary above the detailed timeline) are checked "
-          "each on its own."),
+          "clock that only rolls past midnight with no date written (23:50, then 00:10) is read as the next day. "
+          "On a 12-hour clock with no am/pm each row is read on the dial just after the row before (11:50, then "
+          "1:03 is 13:03, and the rows after it stay in the afternoon until the dial comes round past midnight); "
+          "only a short step back (10:20, then 10:14) is a reordering. One reordering is one finding: the rows "
+          "after it are compared with it, not with the row before it. Separate lists (a \"Key events\" summary "
+          "above the detailed timeline) are checked each on its own."),
     why=("An out-of-order row is either a typo in a time or date (which then corrupts every duration computed "
          "from it) or an event filed in the wrong place; both mislead the reader about what happened first."),
     example="`- 14:46 Admin responds` followed by `- 14:44 Admins discuss options`.",
@@ -34,6 +36,8 @@ def shared_rows(ctx):
     should_flag=["# Outage\n\n## Timeline (UTC)\n- 10:02 Alert fired.\n- 10:20 Rolled back.\n- 10:14 Paged the DBA.\n",
                  "# Outage\n\n## Timeline (UTC)\n- 2024-03-02 10:02 Alert fired.\n- 2023-03-02 10:20 Rolled back.\n"],
     should_pass=["# Outage\n\n## Timeline (UTC)\n- 23:40 Alert fired.\n- 23:52 Paged the DBA.\n- 00:14 Rolled back.\n",
+                 "# Outage\n\n## Timeline (PST)\n- 10:40 Alert fired.\n- 11:50 Paged the DBA.\n- 1:03 Rolled back.\n"
+                 "- 1:40 Errors stop.\n- 3:15 Closed.\n",
                  "# Outage\n\n## Timeline (UTC)\n- 10:02 Alert fired.\n- 10:14 Paged the DBA.\n"],
 )
 def timeline_out_of_order(ctx):
