@@ -340,3 +340,31 @@ def test_a_row_saying_things_are_back_is_a_mitigation(event):
 
     doc = parse(f"# X\n\n## Timeline (UTC)\n- 10:00 errors start\n- 10:30 {event}\n")
     assert "mitigation" in classify_row(doc, 1)
+
+
+# 8. The clock first, then what began; and a weekday on each end.
+CLOCK_THEN_START = [
+    ("At 09:47 UTC, customers began to see errors. By 10:36 UTC traffic had recovered, and at 10:50 UTC service "
+     "was fully restored.", "09:47", "10:50"),
+    ("On 2024-03-02, at 3:15 PM PST, users started receiving 502 errors. Error rates returned to normal at 4:05 PM PST.",
+     "15:15", "16:05"),
+    ("At 06:10 UTC, API calls began timing out for customers. At 06:55 UTC the queue was healthy again.", "06:10", "06:55"),
+    ("At approximately 11:20, users started getting login errors. Logins recovered at 11:48.", "11:20", "11:48"),
+    ("At 22:40 CET, card payments began failing. By 23:15 CET payments had recovered.", "22:40", "23:15"),
+    ("From 22:10 UTC on Friday to 01:30 UTC on Saturday the API was degraded for customers.", "22:10", "01:30"),
+    ("Between 23:00 UTC on Sunday and 02:00 UTC on Monday some users could not log in.", "23:00", "02:00"),
+    ("At 13:05 UTC, webhooks started to be delayed. Delivery was back to normal by 13:40 UTC.", "13:05", "13:40"),
+    ("At 8:02 AM EST, builds began to fail for users. All builds were restored at 8:50 AM EST.", "08:02", "08:50"),
+    ("At 17:30 UTC, customers started experiencing slow page loads. At 18:05 UTC latency had returned to normal.",
+     "17:30", "18:05"),
+]
+
+
+@pytest.mark.parametrize("text,start,end", CLOCK_THEN_START)
+def test_clock_first_then_what_began(text, start, end):
+    w = _window("# Incident\n\n" + text + "\n")
+    assert (_hm(w.start), _hm(w.end)) == (start, end)
+
+
+def test_a_clock_before_an_ordinary_start_is_no_window():
+    assert stated_window(parse("# X\n\nAt 14:00 the team started the migration. It went fine.\n")) is None

@@ -47,7 +47,9 @@ _DATE_MARK = "\x02"
 _HEDGE = (r"(?:(?:approximately|approx\.?|about|around|roughly|circa|ca\.|~|as\s+(?:early|late)\s+as|at\s+(?:least|latest|the\s+latest)|"
           r"no\s+(?:earlier|later)\s+than|sometime\s+(?:around|after|before))\s{0,3})?")
 # "on 19 Oct 2020", ", 2021-07-01", "of July 3": a date written beside a clock.
-_DATE_AFTER = r"(?:\s{0,3},?\s{0,3}(?:on\s+|of\s+)?(?:the\s+)?" + _DATE_MARK + r"+)?"
+_DATE_AFTER = (r"(?:\s{0,3},?\s{0,3}(?:on\s+|of\s+)?(?:the\s+)?" + _DATE_MARK + r"+"
+               # "22:10 UTC on Friday to 01:30 UTC on Saturday": a weekday alone says the day changed.
+               r"|\s{0,3},?\s{0,3}on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)?")
 _DATE_BEFORE = r"(?:(?:on\s+)?(?:the\s+)?" + _DATE_MARK + r"+\s{0,3},?\s{0,3}(?:at\s+|from\s+)?)?"
 # A clock, and what a writer may add in parentheses: "21:03 CST (UTC+8)", "02:00 UTC (03:00 CET)".
 _C = _CLOCK_MARK + r"+(?:\s{0,2}\([^)(\n]{1,30}\))?"
@@ -70,9 +72,13 @@ _START_END = re.compile(
     r"[^.\n" + _CLOCK_MARK + r"]{0,100}?(?:\b(?:mitigat\w*|resolv\w*|restor\w*|recover\w*|ended|ends|end|subsided|stopped|"
     r"fixed|returned\s+to\s+normal)\b[^.;\n" + _CLOCK_MARK + r"]{0,40}?\b(?:at|by|around|as\s+of)\s+|\b(?:until|till|through)\s+)"
     + _HEDGE + _DATE_BEFORE + r"(?P<b>" + _C + r")(?P<db>" + _DATE_AFTER + r")", re.I)
-# "Starting at 14:02 UTC on 3 May, customers …" with no end written: the start alone.
+# "Starting at 14:02 UTC on 3 May, customers …" with no end written: the start alone; also
+# "At 09:47 UTC, customers began to see errors" (the clock first, then what began).
 _START_ONLY = re.compile(r"\b(?:starting|beginning|began|started|commenced|since)\s+(?:at\s+|from\s+|on\s+|around\s+)?"
                          + _HEDGE + _DATE_BEFORE + r"(?P<a>" + _C + r")(?P<da>" + _DATE_AFTER + r")", re.I)
+_START_AT = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=\n))(?:on\s+" + _DATE_MARK + r"+\s{0,3},?\s{0,3})?at\s+" + _HEDGE + r"(?P<a>" + _C
+                       + r")(?P<da>" + _DATE_AFTER + r")(?=,?\s[^.;\n" + _CLOCK_MARK + r"]{0,60}?\b(?:began|started|begun)\s"
+                       r"(?:to\s+)?(?:experienc|see|fail|return|receiv|error|tim|los|drop|be\s|hit|get|slow|stall|reject))", re.I)
 
 # "… By 2:30 AM the instances had recovered", "power was restored at 11:21 PM": where a start
 # stated alone ends, later in the same paragraph (the last one written is the full recovery).
@@ -347,7 +353,7 @@ def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None, in_row: bo
     found: list[StatedWindow] = []
     taken: list[tuple[int, int]] = []
     for pattern, has_end, lead in ((_WINDOW_LEAD, True, 1), (_START_END, True, 1), (_WINDOW_BARE, True, 0),
-                                   (_START_ONLY, False, 1)):
+                                   (_START_ONLY, False, 1), (_START_AT, False, 1)):
         for m in pattern.finditer(masked):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
