@@ -108,3 +108,17 @@ NOT_VAGUE = [
 @pytest.mark.parametrize("sentence", NOT_VAGUE)
 def test_clock_times_with_am_pm_offsets_and_plans_are_not_vague(analyzer, sentence):
     assert _vague(analyzer, sentence) == []
+
+
+FORECASTS = [
+    "We expect to see recovery over the next few hours.",
+    "We anticipate full recovery in the next few hours.",
+    "Engineers estimate the backlog will drain within hours.",
+    "We plan to finish the migration over the following days.",
+    "The team hopes to restore service within minutes.",
+]
+
+
+@pytest.mark.parametrize("sentence", FORECASTS)
+def test_a_forecast_is_not_a_vague_time_of_the_incident(analyzer, sentence):
+    assert _vague(analyzer, sentence) == []

@@ -116,6 +116,8 @@ _ROW_VAGUE_START = re.compile(
     r"|next\s+day|the\s+next\s+(?:day|morning)|soon\s+after|shortly\s+after|eventually|unknown|tbd|\?{2,}))"
     r"\W*(?::|[-–—|]|$)", re.I)
 _QUOTES = re.compile(r"\"[^\"\n]{0,400}\"|“[^”\n]{0,400}”")
+_FORECAST_VERBS = {"expect", "anticipate", "estimate", "forecast", "plan", "hope", "aim", "intend", "project"}
+_FORECAST_WORD = re.compile(r"(?:expect|anticipat|estimat|forecast|plann?|hop|aim|intend)(?:s|ed|ing|e|es)?$")
 _MODALS = {"will", "would", "should", "could", "must", "can", "may", "might", "shall", "'ll", "need", "ought"}
 
 KIND_LABELS = {
@@ -186,6 +188,14 @@ def _future_or_modal(token) -> bool:
             return True
         if child.lower_ in ("going",) and child.dep_ == "aux":
             return True
+    # "we expect to see recovery over the next few hours": a forecast, not an event of the incident.
+    governor = head
+    for _ in range(3):
+        if governor.lemma_.lower() in _FORECAST_VERBS or _FORECAST_WORD.match(governor.lower_):
+            return True
+        if governor.head.i == governor.i:
+            break
+        governor = governor.head
     return head.tag_ in ("VB",) and not any(c.dep_ in ("aux", "auxpass") for c in head.children) and head.dep_ == "xcomp"
 
 
