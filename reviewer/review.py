@@ -242,9 +242,9 @@ def document_name(path: str | None) -> str:
 
 def _default_analyzer(config: Config) -> Analyzer:
     """The spaCy pipeline and the models the checks use, loaded here once, not inside a check."""
-    from reviewer.nlp.blame_model import load_model
+    from reviewer.nlp.blame import load_model
     from reviewer.nlp.pipeline import load_pipeline
 
     analyzer = Analyzer(load_pipeline(config.nlp_model))
-    load_model()  # the blame sentence classifier; a missing artefact is reported by the blame rules
+    load_model()  # the blame sentence model, with the spaCy pipeline; a missing one is reported by the blame rules
     return analyzer

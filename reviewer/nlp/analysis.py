@@ -30,6 +30,18 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # searching the rest: quadratic in the run. Past 48 characters no run is a word, so every
 # 48th character of one is read as a space (same length: every offset holds).
 _LONG_RUN = re.compile(r"\S{48}")
+# Emoji, pictographs, dingbats, arrows and their joiners/selectors: the small English model reads
+# "🔥 Dave forgot …" with the emoji as the verb. spaCy reads them as spaces (one per code point,
+# so every offset stays where it was); the text itself is unchanged.
+_SYMBOLS = re.compile("[\u2022\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\u200d\u20e3\ufe0e\ufe0f"
+                      "\U0001f000-\U0001faff\U000e0020-\U000e007f]+")
+
+
+def _for_spacy(text: str) -> str:
+    """What spaCy reads of a block: the same length, with what it cannot parse as spaces or U+FFFD."""
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = _LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", text)
+    return _SYMBOLS.sub(lambda m: " " * len(m.group(0)), text)
 
 
 @dataclass(slots=True)
@@ -253,8 +265,7 @@ class Analyzer:
                 deadline.check()
             with self._turn(small):
                 # spaCy cannot encode lone surrogates (possible from JSON); U+FFFD keeps every offset.
-                parsed_docs = list(self.nlp.pipe((_LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", _LONE_SURROGATE.sub("\ufffd", t))
-                                              for _, t in piece), batch_size=self.batch_size))
+                parsed_docs = list(self.nlp.pipe((_for_spacy(t) for _, t in piece), batch_size=self.batch_size))
             with self._lock:
                 for (key, _), parsed in zip(piece, parsed_docs):
                     # No check reads the tok2vec output, and it is over half of what a cached Doc weighs.

@@ -48,5 +48,7 @@ def hits(ctx: CheckContext, kind: str, fallback_advice: str) -> Iterator[Hit]:
             data["rewrite"] = rewrite
         if signal.classifier is not None:
             data["classifier"] = signal.classifier
+        if "found_by" in signal.data:
+            data["found_by"] = signal.data["found_by"]  # "model": the sentence model alone, no parse pattern
         yield Hit(signal.span.start, signal.span.end, message, replacements=replacements,
                   confidence=signal.confidence, data=data)

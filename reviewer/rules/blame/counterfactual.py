@@ -14,7 +14,8 @@ from reviewer.rules.blame._common import hits
           "shorter\"), or a reviewer's or responder's act in the passive (\"this should have been caught in "
           "review\"); and conditionals about a person's choice (\"had the reviewer looked closer, this would not "
           "have shipped\"). Counterfactuals about systems that name no decision (\"with rate limiting the proxy "
-          "would have survived\") are not reported."),
+          "would have survived\") are not reported. The blame sentence model also reports hindsight in other words "
+          "when confident (\"why did nobody notice?\", \"a more careful engineer would have checked\")."),
     why=("Hindsight makes the better choice look obvious; the useful question is why it was not obvious at the "
          "time: which signal was missing, which runbook was unclear."),
     example="The on-call should have escalated sooner.",

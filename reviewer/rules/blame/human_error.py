@@ -12,7 +12,8 @@ from reviewer.rules.blame._common import hits
     what=("Finds \"human error\", \"operator error\", \"user error\", \"manual error\", PEBKAC, and \"a mistake\" "
           "when they stand as the cause: next to cause words (root cause, caused by, due to, because of, "
           "attributed to) or in a root-cause or trigger section. Denials (\"this was not human error\") and quoted "
-          "text are not reported."),
+          "text are not reported. The blame sentence model also reports human error in other shapes when confident "
+          "(a bare \"Human error.\", \"it came down to a human mistake\")."),
     why=("Human error is where an investigation starts, not where it ends: the useful findings are the conditions "
          "that made the error easy and let it reach production."),
     example="The root cause was human error.",

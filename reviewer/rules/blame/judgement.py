@@ -13,7 +13,8 @@ from reviewer.rules.blame._common import hits
           "irresponsible, laziness …). Words that are also technical terms (lazy, lax, dumb) count only when they "
           "describe a person or an act (\"a lazy reviewer\"), never \"lazy loading\" or \"a lax regex\". Negated "
           "and quoted uses are not reported. Where the word modifies a noun, dropping it is offered as a "
-          "replacement."),
+          "replacement. The blame sentence model also reports judgements of competence or state of mind in other "
+          "words when confident (\"a rookie mistake\", \"out of their depth\")."),
     why="A judgement explains nothing about how the failure happened and tells readers to hide their own mistakes.",
     example="A sloppy deploy by the platform team took down checkout.",
     use_instead="A deploy by the platform team took down checkout: the canary stage was skipped for config changes.",

@@ -13,7 +13,10 @@ from reviewer.rules.blame._common import hits
           "fault-laden predicate: forgot, neglected, failed to (do a duty), ignored, missed, broke, messed up, "
           "skipped, caused the outage; a person acting accidentally, mistakenly, carelessly; a mistake by or of a "
           "person. Negated, conditional and hypothetical clauses and quoted text are not reported. Names in "
-          "`blame_allowlist` are never treated as blamed people."),
+          "`blame_allowlist` are never treated as blamed people. The blame sentence model "
+          "(reviewer/nlp/blame/model.py) confirms weaker shapes (a person or \"nobody\" who did not act, a person "
+          "acting \"without review\" or in a hurry) and reports on its own, when confident, sentences that make a "
+          "person the cause in other words (\"Sam deployed a broken schema change\", \"Why didn't you test it?\")."),
     why=("Naming who slipped ends the investigation where it should begin: what let the slip through? Postmortems "
          "that blame people teach people to hide mistakes."),
     example="Dave forgot to renew the certificate.",

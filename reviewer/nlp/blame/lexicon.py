@@ -59,7 +59,14 @@ DUTY_VERBS = frozenset({"renew", "update", "check", "test", "notify", "escalate"
                         "coordinate", "consult", "ask", "wait", "plan", "prepare", "announce", "inspect",
                         "audit", "approve", "merge", "roll", "revert", "restore", "apply", "run", "deploy",
                         "configure", "set", "enable", "disable", "add", "remove", "include", "mention",
-                        "pay", "take", "use", "look", "address", "fix", "patch", "upgrade", "tag", "label"})
+                        "pay", "take", "use", "look", "address", "fix", "patch", "upgrade", "tag", "label",
+                        "copy", "install", "transfer", "migrate", "push", "upload", "move", "delete", "clean",
+                        "record", "log", "write", "save", "execute", "perform", "schedule", "provision", "replace",
+                        "allow", "allocate", "disclose", "share", "warn", "contain", "secure", "protect",
+                        "maintain", "control", "manage", "handle", "supervise", "oversee", "train", "detect"})
+# Haste is blame only in context ("merged it hastily" after a long night, or as a shortcut):
+# a person acting so is a weak signal the sentence model must confirm.
+HASTE_ADVERBS = frozenset({"hastily", "blindly", "haphazardly"})
 FAULT_ADVERBS = frozenset({"accidentally", "mistakenly", "carelessly", "inadvertently", "erroneously", "wrongly",
                            "incorrectly", "thoughtlessly",
                            "haphazardly", "improperly", "unintentionally", "blindly", "hastily", "foolishly"})
@@ -134,3 +141,58 @@ HUMAN_CHECK_VERBS = frozenset({"catch", "spot", "notice", "review", "test", "che
                                "do", "handle", "think", "plan", "read", "inspect", "audit", "double-check",
                                "follow", "ask", "document", "see", "report",
                                "investigate", "realize", "realise", "recognize", "identify"})
+
+# --------------------------------------------------------------------------- for the sentence model
+# These feed markers (reviewer.nlp.blame.features); alone they flag nothing.
+
+# Adjectives that make an object bad or wrong: "merged a broken migration", "the wrong cluster".
+# ("invalid", "stale", "malformed" are left out: "accepted the invalid block" describes data, not a choice.)
+BAD_OBJECT_WORDS = frozenset({"wrong", "bad", "broken", "untested", "unreviewed", "incorrect", "faulty", "buggy",
+                              "unvetted", "unapproved", "half-finished", "unfinished", "unverified", "mistaken",
+                              "erroneous"})
+# What "without" takes away when a person acts without it: "deployed without review".
+SAFEGUARD_NOUNS = frozenset({"review", "approval", "test", "testing", "tests", "check", "checking", "permission",
+                             "sign-off", "signoff", "verification", "validation", "confirmation", "authorization",
+                             "authorisation", "consent", "backup", "canary", "staging", "care", "thought",
+                             "consulting", "telling", "asking", "warning", "notice", "oversight", "discussion",
+                             "peer", "ticket", "runbook", "plan", "rollback"})
+# Haste and shortcuts in how a person acted.
+MANNER_WORDS = frozenset({"hurry", "rush", "rushed", "hastily", "hasty", "shortcut", "cut", "corner", "corners",
+                          "cowboy", "yolo", "blindly", "recklessly", "unilaterally", "impatient", "impatiently",
+                          "sneak", "snuck"})
+# Competence and state of mind: "a rookie mistake", "out of their depth", "lacked the experience".
+COMPETENCE_WORDS = frozenset({"rookie", "newbie", "noob", "beginner", "novice", "greenhorn", "schoolboy", "inexperienced", "inexperience", "incompetent",
+                              "incompetence", "depth", "unqualified", "untrained", "clueless", "ignorant",
+                              "ignorance", "naive", "naivety", "complacent", "complacency", "distracted",
+                              "inattentive", "lazy", "sloppy", "careless", "negligent", "skill", "competence",
+                              "competent", "experience", "judgment", "judgement", "attention", "carelessness",
+                              "amateur", "amateurish", "overconfident", "arrogant", "arrogance", "dumb", "stupid",
+                              "idiot", "unprofessional", "irresponsible", "reckless", "know", "better"})
+# Competence words that judge only in context ("lacked the experience", "should have known better").
+COMPETENCE_CONTEXT_WORDS = frozenset({"depth", "skill", "competence", "competent", "experience", "judgment",
+                                      "judgement", "attention", "know", "better"})
+# Words of a denial of blame or of blameless framing.
+DENIAL_WORDS = frozenset({"blameless", "nobody's", "instead", "rather", "regardless", "system", "process",
+                          "tooling", "safeguard", "guardrail", "contributing", "factor"})
+BLAME_WORDS = frozenset({"blame", "fault", "culprit", "responsible", "accountable", "guilty", "negligence",
+                         "punish", "fire", "discipline", "reprimand"})
+# Words of a system fix or an action item.
+SYSTEM_FIX_WORDS = frozenset({"add", "automate", "alert", "enforce", "require", "introduce", "implement", "guard",
+                              "prevent", "will", "going", "plan", "todo", "owner", "ticket"})
+
+# Verbs whose negation by a person is no omission: states, needs, what could not be known.
+NOT_OMISSION_VERBS = frozenset({"be", "have", "know", "need", "want", "see", "hear", "find", "expect", "think",
+                                "believe", "seem", "appear", "happen", "exist", "matter", "mean", "like", "get",
+                                "realise", "understand", "remember", "recall", "receive", "lose", "change",
+                                "deploy", "merge", "restart", "touch", "make", "affect", "experience", "use"})
+# Verbs of noticing: "nobody noticed" says what was not seen (a detection gap), not who failed.
+PERCEPTION_VERBS = frozenset({"notice", "see", "spot", "realise", "realize", "hear", "know", "detect", "watch"})
+# Verbs of catching: "this could have been picked up in staging".
+CATCH_VERBS = frozenset({"catch", "pick", "spot", "notice", "detect", "find", "flag", "identify", "prevent",
+                         "avoid", "stop", "see", "discover", "recognise", "recognize"})
+
+# A sentence with one of these (lemma or word) is scored by the model even with no person in it.
+BLAME_CUES = (FAULT_VERBS | FAULT_ADVERBS | ERROR_NOUNS | JUDGEMENT_WORDS | COMPETENCE_WORDS - {"know", "better",
+              "experience", "attention", "judgment", "judgement", "skill"} | BLAME_WORDS | HUMAN_ERROR_WORDS
+              | MANNER_WORDS | frozenset({"human", "nobody", "noone", "should", "ought", "shouldn't", "why", "who",
+                                          "whoever", "without", "careless"}))

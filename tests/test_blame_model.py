@@ -1,0 +1,119 @@
+"""The blame package (reviewer/nlp/blame/): the sentence model, the kinds of blame written
+without the words the parse patterns know, emoji and symbols, and how the model is stored."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from reviewer.resources import models_dir
+
+BLAME = "PM2"
+CAUGHT = ("PM201", "PM202", "PM203", "PM204")
+
+
+def doc(body: str, section: str = "What happened") -> str:
+    return f"# Outage\n\n## {section}\n{body}\n"
+
+
+def blame_codes(review) -> list[str]:
+    return [f.code for f in review.findings if f.code.startswith(BLAME)]
+
+
+@pytest.fixture(scope="module")
+def model():
+    from reviewer.nlp.blame import load_model
+
+    loaded = load_model()
+    if loaded is None:
+        pytest.skip("models/blame.npz is not built (python -m reviewer.training.build blame)")
+    return loaded
+
+
+# Our own sentences, one or two per kind of issue 11 (none of them is in the training data).
+@pytest.mark.parametrize("sentence", [
+    "Olga never opened the alert that fired at midnight.",            # omission, no fault word
+    "Nobody reviewed the firewall change before it went live.",
+    "Sam deployed a broken schema change to every shard.",            # wrong or bad object
+    "She restored the wrong backup over the live data.",
+    "The engineer pushed the hotfix without review.",                 # manner
+    "A junior admin wiped the production cache by mistake.",          # a role, not a name
+    "Root cause: human error.",                                       # human error in any shape
+    "Why didn't you run the migration in staging first?",             # a blaming question
+    "This should have been caught during code review.",              # hindsight about catching
+    "It was a beginner's mistake.",                                   # competence
+])
+def test_blame_without_the_usual_words_is_caught(review_text, model, sentence):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert set(blame_codes(review)) & set(CAUGHT), [(f.code, f.message) for f in review.findings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "@omar restarted the ingest proxy at 11:14.",                    # a neutral action by a person
+    "The sync job failed to reach the object store.",                 # a system subject with "failed"
+    "The health probe missed the stuck worker for an hour.",
+    "The pager should have escalated after five minutes.",           # a system counterfactual
+    "Nobody forgot anything: renewal was never automated.",          # a denial
+    "Add a confirmation step to the volume cleanup tool (owner: @omar).",  # an action item
+    "Status: resolved",                                               # a label
+    "What did the dashboards show the responder at the time?",        # a blameless question
+])
+def test_hard_negatives_stay_unflagged(review_text, model, sentence):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+
+
+def test_quoted_blame_stays_unflagged(review_text, model):
+    text = doc("> Sam deployed a broken schema change to every shard.\n\n"
+               "- 10:05 UTC sam: \"nobody reviewed it, I rushed it out\"")
+    review = review_text(text, select=[BLAME])
+    assert blame_codes(review) == [], [(f.code, text[f.start:f.end]) for f in review.findings]
+
+
+def test_a_finding_of_the_model_alone_says_what_to_write_instead(review_text, model):
+    text = doc("Sam deployed a broken schema change to every shard.")
+    findings = [f for f in review_text(text, select=[BLAME]).findings if f.code in CAUGHT]
+    assert findings
+    finding = findings[0]
+    assert "\u201c" in finding.message  # an example of what to write instead
+    assert 0 < finding.confidence <= 1
+
+
+@pytest.mark.parametrize("prefix", ["\U0001F525 ", "\u26a0\ufe0f ", "\U0001F469\U0001F3FD\u200d\U0001F4BB ", "- \U0001F525 "])
+def test_emoji_before_the_sentence_keep_the_finding_and_its_offsets(review_text, prefix):
+    sentence = "Dave forgot to renew the certificate."
+    text = doc(prefix + sentence, "Root cause")
+    review = review_text(text, select=["PM201"])
+    found = [f for f in review.findings if f.code == "PM201"]
+    assert found, [(f.code, f.message) for f in review.findings]
+    assert text[found[0].start:found[0].end] == sentence
+
+
+def test_emoji_before_the_verb_keep_the_finding(review_text):
+    text = doc("Dave \U0001F525 forgot to renew the certificate.", "Root cause")
+    found = [f for f in review_text(text, select=["PM201"]).findings if f.code == "PM201"]
+    assert found
+    assert text[found[0].start:found[0].end].startswith("Dave")
+
+
+def test_the_model_is_arrays_and_settings_not_pickle(model):
+    with np.load(models_dir() / "blame.npz", allow_pickle=False) as data:
+        assert data["coef"].shape == (len(data["classes"]), model.settings.width)
+        assert "none" in {str(c) for c in data["classes"]}
+    settings = json.loads((models_dir() / "blame.json").read_text(encoding="utf-8"))
+    assert set(settings["thresholds"]) == {"veto", "confirm", "alone"}
+    assert len(settings["platt"]) == 2
+
+
+def test_the_package_has_one_entry_point_and_no_old_modules():
+    code = ("import sys, reviewer.nlp.blame as b; import reviewer.rules.blame.person_fault; "
+            "assert callable(b.blame_signals); "
+            "import importlib.util as u; assert u.find_spec('reviewer.nlp.blame_model') is None; "
+            "assert u.find_spec('reviewer.nlp.blame_lexicon') is None; "
+            "b.load_model(); assert 'skops' not in sys.modules and 'sklearn' not in sys.modules, 'slow imports'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
