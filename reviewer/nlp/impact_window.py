@@ -94,7 +94,7 @@ _IMPACT_CUE = re.compile(
     r"\b(?:experienc\w*|impact\w*|affect\w*|customers?|users?|unable|errors?|fail\w*|degrad\w*|elevated|increased|"
     r"delay\w*|latenc\w*|unavailab\w*|outage|disrupt\w*|intermittent\w*|timeouts?|timed\s+out|could\s+not|"
     r"cannot|can't|issues?|problems?|down|offline|unreachable|throttl\w*|dropped|lost|loss|interrupt\w*|"
-    r"slow\w*|stalled|stuck|incident)\b", re.I)
+    r"slow\w*|stalled|stuck|incident|downtime)\b", re.I)
 _SUMMARY_LABEL = re.compile(r"^\W{0,4}(?:summary(?:\s+of\s+(?:the\s+)?impact)?|(?:customer\s+|user\s+|business\s+)?impact|"
                             r"what\s+happened|overview|incident\s+summary|tl;?dr|impact\s+window|duration|incident\s+window)"
                             r"\b[^:\n]{0,24}:", re.I)
