@@ -368,3 +368,11 @@ def test_clock_first_then_what_began(text, start, end):
 
 def test_a_clock_before_an_ordinary_start_is_no_window():
     assert stated_window(parse("# X\n\nAt 14:00 the team started the migration. It went fine.\n")) is None
+
+
+def test_a_window_in_another_zone_is_compared_in_the_timelines_zone():
+    text = ("# X\n\n## Summary\nBetween 02:00 and 03:00 PST customers saw errors.\n\n"
+            "## Timeline (UTC)\n- 10:05 alert fired\n- 10:40 rolled back\n- 11:00 resolved\n")
+    d = derive_durations(parse(text))
+    assert _hm(d.impact_start.at) == "10:00" and _hm(d.mitigated.at) == "11:00"
+    assert d.time_to_detect == 5

@@ -267,7 +267,7 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     result.impact_start = _from_metadata(doc, "started")
     window_start = window_end = None
     if window is not None:
-        start_at, end_at = _window_on_timeline_day(window, ordered)
+        start_at, end_at = _window_on_timeline_day(window, ordered, detect_zone(doc))
         window_start = IncidentTime(at=start_at, date_known=window.start_date_known, source="statement",
                                     text=window.text, start=window.start_span.start, end=window.start_span.end)
         if end_at is not None and window.end_span is not None:
@@ -315,10 +315,21 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     return result
 
 
-def _window_on_timeline_day(window, ordered) -> tuple[datetime, datetime | None]:
-    """The window's times, on the timeline's day when the window has no date written and the
-    rows do (so that the two can be compared); as stated otherwise."""
+def _window_on_timeline_day(window, ordered, zone_info) -> tuple[datetime, datetime | None]:
+    """The window's times where the timeline's rows can be compared with them: on the
+    timeline's day when the window has no date written and the rows do, and in the timeline's
+    declared zone when the window is written in another one ("Between 02:00 and 03:00 PST" over
+    a UTC timeline); as stated otherwise."""
+    from reviewer.document.timeexpr import zone_offset
+    from reviewer.nlp.times import same_zone
+
     start, end = window.start, window.end
+    if ordered and window.zone and zone_info.zone and zone_info.declared not in (None, "times") \
+            and not same_zone(window.zone, zone_info.zone):
+        written, timeline = zone_offset(window.zone), zone_offset(zone_info.zone)
+        if written is not None and timeline is not None:
+            start = start + (timeline - written)
+            end = end + (timeline - written) if end is not None else None
     dated = [r for r in ordered if r.day_known]
     if not window.start_date_known and dated:
         first_day = dated[0].at.date()
