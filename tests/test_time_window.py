@@ -376,3 +376,12 @@ def test_a_window_in_another_zone_is_compared_in_the_timelines_zone():
     d = derive_durations(parse(text))
     assert _hm(d.impact_start.at) == "10:00" and _hm(d.mitigated.at) == "11:00"
     assert d.time_to_detect == 5
+
+
+def test_pm306_names_times_without_an_invented_date():
+    from reviewer.review import Reviewer
+
+    text = ("---\nresolved: 2024-05-14 10:30\n---\n# X\n\n## Summary\nBetween 10:00 and 11:00 UTC on 14 May 2024 "
+            "customers saw errors.\n")
+    [finding] = [f for f in Reviewer().review(text).findings if f.code == "PM306"]
+    assert "2024-05-14 11:00" in finding.message and "2000-" not in finding.message

@@ -8,6 +8,11 @@ _STAGES = [("impact_start", "impact start"), ("detected", "detection"), ("mitiga
            ("resolved", "resolution")]
 
 
+def _when(t) -> str:
+    """A key time as the reader wrote it: with its date only when a date was written."""
+    return f"{t.at:%Y-%m-%d %H:%M}" if t.date_known else f"{t.at:%H:%M}"
+
+
 def shared_durations(ctx):
     return derive_durations(ctx.doc, ctx.analysis)
 
@@ -40,8 +45,8 @@ def incident_times_out_of_order(ctx):
                 start = later.start if later.start is not None else 0
                 end = later.end if later.end is not None else start
                 yield Hit(start, end,
-                          f"The {label} time ({later.at:%Y-%m-%d %H:%M}) is earlier than the {earlier_label} time "
-                          f"({earlier.at:%Y-%m-%d %H:%M}): impact start ≤ detection ≤ mitigation ≤ resolution.",
+                          f"The {label} time ({_when(later)}) is earlier than the {earlier_label} time "
+                          f"({_when(earlier)}): impact start ≤ detection ≤ mitigation ≤ resolution.",
                           data={"stage": name})
                 break
 
