@@ -385,3 +385,11 @@ def test_pm306_names_times_without_an_invented_date():
             "customers saw errors.\n")
     [finding] = [f for f in Reviewer().review(text).findings if f.code == "PM306"]
     assert "2024-05-14 11:00" in finding.message and "2000-" not in finding.message
+
+
+def test_a_dated_window_over_a_timeline_of_bare_clock_times():
+    text = ("# X\n\n## Summary\nBetween 10:26 AM and 2:40 PM PST on March 3, 2024, customers saw delays.\n\n"
+            "## Timeline (PST)\n- 10:40 AM alert fired\n- 11:50 paged storage\n- 1:05 rolled back\n")
+    d = derive_durations(parse(text))
+    assert d.time_to_detect == 14 and d.detected.at == datetime(2024, 3, 3, 10, 40)
+    assert d.impact_duration == 254

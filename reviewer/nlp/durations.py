@@ -33,6 +33,7 @@ event at the time the row was written. `window` holds the stated window as a dic
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -251,6 +252,11 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
                             text=(doc.quote(entry.event_span.start, entry.event_span.end) or entry.event)[:200],
                             start=entry.span.start, end=entry.span.end, row=row.index)
 
+    if window is not None and window.start_date_known and rows and not any(r.day_known for r in rows):
+        # "Between 10:26 and 14:40 on 3 March" over a timeline of bare clock times: the rows are
+        # that day's (their own roll-overs kept), so that the two can be compared.
+        day = window.start.date() - _PLACEHOLDER_DAY
+        rows = [replace(r, at=r.at + day, day_known=True) for r in rows]
     # Rows in time order: a "Key events" summary above the detailed timeline is read with it.
     ordered = sorted(rows, key=lambda r: (r.at, r.index))
     # A last row weeks after all the others is a mistyped date ("2023-09-25" for "2023-07-25").
