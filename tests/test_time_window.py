@@ -393,3 +393,23 @@ def test_a_dated_window_over_a_timeline_of_bare_clock_times():
     d = derive_durations(parse(text))
     assert d.time_to_detect == 14 and d.detected.at == datetime(2024, 3, 3, 10, 40)
     assert d.impact_duration == 254
+
+
+# 9. A start and an end written as labels, on lines, in lists, in a key-value table.
+LABELLED = [
+    ("**Start time:** 2024-02-01 14:02 UTC\n**End time:** 2024-02-01 15:30 UTC\n", 88),
+    ("| Field | Value |\n|---|---|\n| Impact start | 2024-02-01 14:02 UTC |\n| Impact end | 2024-02-01 15:30 UTC |\n", 88),
+    ("- Incident start: 14:02 UTC\n- Incident end: 15:30 UTC\n", 88),
+    ("Start of impact: 2024-02-01 14:02 UTC.\n\nEnd of impact: 2024-02-01 15:30 UTC.\n", 88),
+    ("Date: 2024-02-01\nStarted at: 2:02 PM PST\nResolved at: 3:30 PM PST\n", 88),
+    ("- Outage began: 23:40 UTC\n- Outage ended: 00:25 UTC\n", 45),
+    ("**Impact started**: 09:10 CET\n**Impact mitigated**: 09:55 CET\n", 45),
+    ("| Key | Value |\n|---|---|\n| Start | 2023-11-05 06:00 UTC |\n| Service restored | 2023-11-05 07:15 UTC |\n", 75),
+    ("- Degradation start time: 18:20 UTC\n- Degradation end time: 19:05 UTC\n", 45),
+    ("Onset of the incident: 12:00 UTC\nIncident resolved: 12:30 UTC\n", 30),
+]
+
+
+@pytest.mark.parametrize("text,minutes", LABELLED)
+def test_a_window_written_as_start_and_end_labels(text, minutes):
+    assert _window("# Incident\n\n## Summary\n\n" + text).minutes == minutes

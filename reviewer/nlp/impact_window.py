@@ -381,6 +381,77 @@ def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None, in_row: bo
     return found
 
 
+# "Impact start: 14:02 UTC" … "Impact end: 15:30 UTC": a start and an end written as labels (list
+# items, bold labels, "Key | Value" table rows), in separate lines.
+_WHAT = r"(?:(?:customer\s+|user\s+)?(?:impact|incident|outage|disruption|degradation|downtime|problem|issue)\s+)?"
+_START_LABEL = re.compile(r"^\W{0,4}(?:" + _WHAT + r"(?:start(?:ed)?|began|begin(?:ning)?)(?:\s+(?:time|at|date))?|"
+                          r"(?:start|beginning|onset)\s+of\s+(?:the\s+)?(?:impact|incident|outage|disruption))\W{0,4}$", re.I)
+_END_LABEL = re.compile(r"^\W{0,4}(?:" + _WHAT + r"(?:end(?:ed)?|over|stopped)(?:\s+(?:time|at|date))?|"
+                        r"(?:end)\s+of\s+(?:the\s+)?(?:impact|incident|outage|disruption)|"
+                        r"(?:(?:impact|incident|outage|service)\s+)?(?:mitigated|resolved|recovered|restored)"
+                        r"(?:\s+(?:time|at|on))?)\W{0,4}$", re.I)
+_LABEL_LINE = re.compile(r"^(?P<label>[^:|\n]{2,40}?)\s*[:|]\s*(?P<value>[^\n]{1,80})$")
+
+
+def _labelled_times(doc: Postmortem, year: int | None) -> list[tuple[str, datetime, bool, str | None, Span, str]]:
+    """(which, time, date known, zone, where, as written) for each start or end label with a clock."""
+    found = []
+
+    def read(label: str, value: str, span: Span, written: str) -> None:
+        which = "start" if _START_LABEL.match(label) else "end" if _END_LABEL.match(label) else None
+        if which is None:
+            return
+        clocks = find_clocks(value)
+        if not clocks:
+            return
+        dates = find_dates(value, default_year=year or PLACEHOLDER_DAY.year)
+        day = dates[0][0] if dates else doc.metadata.date or PLACEHOLDER_DAY  # "Date: 2024-02-01" above
+        known = (bool(dates) and (year is not None or bool(re.search(r"(?:19|20)\d\d", value)))) \
+            or (not dates and doc.metadata.date is not None)
+        found.append((which, _stamp(clocks[0], day), known, clocks[0].tz, span, written))
+
+    for block in doc.blocks:
+        if block.quoted or block.table_row is not None or ":" not in block.text:
+            continue
+        section = doc.section_of(block)
+        if section is not None and section.kind in _SKIPPED_SECTIONS | {SectionKind.TIMELINE}:
+            continue
+        at = 0
+        for line in block.text.split("\n"):
+            m = _LABEL_LINE.match(line.strip()) if len(line) <= 140 else None
+            if m:
+                read(m.group("label"), m.group("value"), block.original_span(at, at + len(line)), line.strip())
+            at += len(line) + 1
+    for table in doc.tables:
+        for row in table.rows:
+            if len(row) >= 2:
+                read(row[0][0], row[1][0], Span(row[0][1].start, row[1][1].end), f"{row[0][0]}: {row[1][0]}")
+    found.sort(key=lambda f: f[4].start)
+    return found
+
+
+def _labelled_window(doc: Postmortem, year: int | None) -> StatedWindow | None:
+    labelled = _labelled_times(doc, year)
+    start = next((f for f in labelled if f[0] == "start"), None)
+    if start is None:
+        return None
+    end = next((f for f in labelled if f[0] == "end" and f[4].start > start[4].start), None)
+    end_at = None
+    if end is not None:
+        end_at = end[1]
+        if not end[2] and start[2]:
+            end_at = datetime.combine(start[1].date(), end_at.time())
+        if end_at < start[1] and not end[2]:
+            end_at += timedelta(days=1)
+        if end_at <= start[1] or end_at - start[1] > timedelta(days=14):
+            end, end_at = None, None
+    span = Span(start[4].start, end[4].end if end is not None else start[4].end)
+    return StatedWindow(start=start[1], end=end_at, start_date_known=start[2],
+                        end_date_known=bool(end and (end[2] or start[2])), zone=(end[3] if end else None) or start[3],
+                        text=start[5] + (f" … {end[5]}" if end else ""), span=span, start_span=start[4],
+                        end_span=end[4] if end is not None else None, rank=(2, 1, 1), block_span=start[4])
+
+
 def stated_windows(doc: Postmortem, analysis: Analysis | None = None) -> list[StatedWindow]:
     """Every impact window written in the author's prose, in document order."""
     if analysis is not None:
@@ -405,6 +476,9 @@ def _stated_windows(doc: Postmortem) -> list[StatedWindow]:
         if section is not None and section.kind in _SKIPPED_SECTIONS:
             continue
         found.extend(_windows_in(doc, block, year, _in_timeline_row(row_spans, block.span)))
+    labelled = _labelled_window(doc, year)
+    if labelled is not None:
+        found.append(labelled)
     found.sort(key=lambda w: w.span.start)
     _end_from_next_paragraphs(doc, found, year)
     return found
