@@ -141,3 +141,21 @@ def test_service_answers_a_review_past_its_budget_and_the_next_one_at_once(analy
         lt = client.post("/v2/check", data={"text": _text(PROSE, 1500, per_paragraph=5), "language": "en-US"})
         # LanguageTool clients get its own error form: 400 with the message as text.
         assert lt.status_code == 400 and "document too complex" in lt.text, lt.text
+
+
+def test_a_long_paragraph_is_parsed_in_parts_joined_with_the_same_text(analyzer):
+    """spaCy reads a long block in parts; the Doc the checks get is one, with the block's text
+    and offsets, and a sentence per sentence of the text."""
+    from reviewer.document import parse
+    from reviewer.nlp.analysis import CHUNK_CHARS, Analyzer
+
+    text = _text(FLAGGED, 600)  # one paragraph of some 30,000 characters
+    doc = parse(text)
+    block = max(doc.blocks, key=lambda b: len(b.text))
+    assert len(block.text) > 4 * CHUNK_CHARS
+    analysis = Analyzer(analyzer.nlp).analyze(doc)
+    parsed = next(a.doc for a in analysis.blocks if a.block is block)
+    assert parsed.text == block.text
+    assert all(block.text[t.idx : t.idx + len(t.text)] == t.text for t in parsed)
+    sentences = [s.text.strip() for s in parsed.sents]
+    assert len(sentences) == 600 and sentences[0] == "Dave forgot to renew the cert at some point 0."

@@ -13,7 +13,7 @@ import hashlib
 import re
 import threading
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -179,6 +179,29 @@ CHUNK_CHARS = 4_000
 SMALL_TEXT_CHARS = 5_000
 
 
+def _parts(text: str) -> list[str]:
+    """`text` cut into parts of at most about 2 × CHUNK_CHARS characters, each ending after a
+    sentence end or a space where it can (the text joined again is `text`)."""
+    if len(text) <= 2 * CHUNK_CHARS:
+        return [text]
+    parts, start = [], 0
+    while len(text) - start > 2 * CHUNK_CHARS:
+        low, high = start + CHUNK_CHARS // 2, start + CHUNK_CHARS
+        cut = max(text.rfind(". ", low, high), text.rfind("\n", low, high))
+        cut = cut if cut >= 0 else text.rfind(" ", low, high)
+        end = cut + 1 if cut >= 0 else high
+        parts.append(text[start:end])
+        start = end
+    parts.append(text[start:])
+    return parts
+
+
+def _joined(docs: list[Any]) -> Any:
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
 class Analyzer:
     """Holds the spaCy pipeline and the per-block cache; safe to share between threads.
 
@@ -225,12 +248,13 @@ class Analyzer:
                 self._lane_busy = False
                 self._lane.notify_all()
 
-    def _pieces(self, missing: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
-        piece: list[tuple[str, str]] = []
+    def _pieces(self, missing: list[tuple]) -> Iterator[list[tuple]]:
+        """Batches of (…, text) items of about CHUNK_CHARS characters (or batch_size items)."""
+        piece: list[tuple] = []
         chars = 0
         for item in missing:
             piece.append(item)
-            chars += len(item[1])
+            chars += len(item[-1])
             if chars >= CHUNK_CHARS or len(piece) >= self.batch_size:
                 yield piece
                 piece, chars = [], 0
@@ -260,18 +284,32 @@ class Analyzer:
                     found[key] = cached
         missing = [(k, t) for k, t in wanted.items() if k not in found]
         small = sum(len(t) for _, t in missing) <= SMALL_TEXT_CHARS
-        for piece in self._pieces(missing):
+        # A long block is parsed in parts of about CHUNK_CHARS (cut after a sentence or a space)
+        # joined back into one Doc with the same text: spaCy's cost per character rises with the
+        # length of what it is given at once, and the lane can be yielded between the parts.
+        jobs = [(key, part) for key, text in missing for part in _parts(_for_spacy(text))]
+        counts = Counter(key for key, _ in jobs)
+        parts: dict[str, list[Any]] = {}
+        for piece in self._pieces(jobs):
             if deadline is not None:
                 deadline.check()
             with self._turn(small):
                 # spaCy cannot encode lone surrogates (possible from JSON); U+FFFD keeps every offset.
-                parsed_docs = list(self.nlp.pipe((_for_spacy(t) for _, t in piece), batch_size=self.batch_size))
+                parsed_docs = list(self.nlp.pipe((t for _, t in piece), batch_size=self.batch_size))
+            complete = []
+            for (key, _), parsed in zip(piece, parsed_docs):
+                # No check reads the tok2vec output, and it is over half of what a cached Doc weighs.
+                parsed.tensor = _NO_TENSOR
+                parts.setdefault(key, []).append(parsed)
+                if len(parts[key]) == counts[key]:
+                    complete.append(key)
             with self._lock:
-                for (key, _), parsed in zip(piece, parsed_docs):
-                    # No check reads the tok2vec output, and it is over half of what a cached Doc weighs.
+                for key in complete:
+                    done = parts.pop(key)
+                    parsed = done[0] if len(done) == 1 else _joined(done)
                     parsed.tensor = _NO_TENSOR
                     self._cache[key] = found[key] = parsed
-                self.parsed_blocks += len(piece)
+                self.parsed_blocks += len(complete)
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
         return [Analysis(doc, [AnalyzedBlock(block, found[key]) for block, key in keys], deadline=deadline)
