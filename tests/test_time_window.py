@@ -413,3 +413,10 @@ LABELLED = [
 @pytest.mark.parametrize("text,minutes", LABELLED)
 def test_a_window_written_as_start_and_end_labels(text, minutes):
     assert _window("# Incident\n\n## Summary\n\n" + text).minutes == minutes
+
+
+def test_a_start_alone_reported_in_a_timeline_row_does_not_override_the_rows():
+    text = ("# X\n\n## Timeline (UTC)\n- 12:10 index writes blocked, log ingestion starts failing\n"
+            "- 14:27 a user reports that dashboards have shown no logs since 13:45\n- 15:18 repaired\n")
+    d = derive_durations(parse(text))
+    assert _hm(d.impact_start.at) == "12:10" and d.impact_start.source == "timeline"

@@ -375,6 +375,10 @@ def _windows_in(doc: Postmortem, block: ProseBlock, year: int | None, in_row: bo
                 window = _full_recovery_after(window, m, block, masked, by_start)
             if window is not None and window.end is None:
                 window = _ended_later(window, block, masked, by_start, m.end()) or window
+                if window.end is None and (in_row or kind == SectionKind.TIMELINE):
+                    # "12:27 user reports no logs since 13:45": a row reports what was known when it
+                    # was written; a start alone there does not override the timeline's own rows.
+                    continue
             if window is not None:
                 found.append(window)
                 taken.append((m.start(), m.end()))
