@@ -293,9 +293,13 @@ def main(argv: list[str]) -> int:
         for doc, analysis in analyses:
             blame_hits(doc, analysis, config, codes)
         blame_times.append(time.perf_counter() - start)
-    review_times = []
+    review_times, paired_parse = [], []
     for _ in range(max(1, args.repeat)):
-        # A whole review as a user runs it: every rule, the parse included, nothing cached.
+        # A whole review as a user runs it (every rule, the parse included, nothing cached), right
+        # after a bare parse of the same blocks: on a shared machine only neighbours compare.
+        start = time.perf_counter()
+        list(nlp.pipe(texts, batch_size=64))
+        paired_parse.append(time.perf_counter() - start)
         reviewer = Reviewer(Config(), analyzer=Analyzer(nlp))
         start = time.perf_counter()
         reviewer.review_many([Document(text, name) for name, text in documents])
@@ -303,8 +307,10 @@ def main(argv: list[str]) -> int:
     t_parse, t_blame, t_review = min(parse_times), min(blame_times), min(review_times)
     print(f"\nspeed: spaCy parse {t_parse * 1000:.0f} ms, blame rules {t_blame * 1000:.0f} ms "
           f"-> blame adds {100 * t_blame / t_parse:.1f}% to the parse")
+    ratios = sorted(r / p for r, p in zip(review_times, paired_parse))
     print(f"speed: whole review (every rule, parse included) {t_review * 1000:.0f} ms "
-          f"-> {t_review / t_parse:.2f}x the bare spaCy parse (target <= 1.3x)")
+          f"-> {ratios[len(ratios) // 2]:.2f}x the bare spaCy parse run just before it (median of {len(ratios)} pairs; "
+          "target <= 1.3x)")
     return 0
 
 

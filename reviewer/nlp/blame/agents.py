@@ -42,6 +42,11 @@ def person_strength(token, allowlist: frozenset[str] = frozenset()) -> float:
         if lower in lex.PERSON_PRONOUNS:
             return 1.0
         if lower in lex.WEAK_PRONOUNS:
+            # "they noticed", "they failed to notice", "they should have recognised": people
+            verb = token.head if token.dep_ == "nsubj" else None
+            chain = [verb] + [c for c in verb.children if c.dep_ == "xcomp"] if verb is not None else []
+            if any(v.lemma_.lower() in lex.HUMAN_ONLY_VERBS for v in chain):
+                return 1.0
             return 0.5
     if _HANDLE.match(token.text) or (token.i > 0 and token.nbor(-1).text == "@" and token.nbor(-1).idx + 1 == token.idx):
         return 1.0

@@ -49,6 +49,9 @@ def _fault_predicate(verb) -> tuple[str, Any] | None:
         if xcomp is not None and (xcomp.lemma_.lower() in lex.DUTY_VERBS):
             xobj = next((c for c in xcomp.children if c.dep_ in ("dobj", "obj")), None)
             return f"{verb.text} to {xcomp.text}", xobj
+        if xcomp is None and verb.i + 2 < len(verb.doc) and verb.nbor(1).lower_ == "to" and \
+                verb.nbor(2).lower_ in lex.DUTY_VERBS | {"rollback", "backup", "failover", "checkin"}:
+            return f"{verb.text} to {verb.nbor(2).text}", None  # "Alice failed to rollback" (a noun to the tagger)
         return None
     if lemma == "bother" and negated(verb):
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
@@ -242,6 +245,9 @@ def _error_by_person(sentence: Sentence, allowlist) -> list[BlameSignal]:
     return []
 
 
+_SLIP_NOUNS = frozenset({"mistake", "blunder", "slip", "oversight", "lapse", "misstep", "gaffe", "goof", "screw-up"})
+_CAUSE_VERBS = frozenset({"lead", "cause", "trigger", "result", "bring", "take", "spark", "set"})
+
 _INCIDENT_WORDS = frozenset({"this", "it", "that", "incident", "outage", "issue", "failure", "problem", "event",
                              "downtime", "disruption", "breakage"})
 
@@ -266,12 +272,22 @@ def _human_error(sentence: Sentence, section_kind: SectionKind | None) -> list[B
                 head = token.head
                 if token.dep_ in ("attr", "pobj") and (head.lemma_.lower() in ("be", "by", "to") or head.dep_ == "agent"):
                     found = [token]
+            if found is None and lemma in _SLIP_NOUNS and (
+                    (token.dep_ == "nsubj" and token.head.lemma_.lower() in _CAUSE_VERBS)
+                    or any(c.dep_ == "acl" and c.lemma_.lower() in _CAUSE_VERBS for c in token.children)) and not any(
+                        c.dep_ == "prep" and c.lower_ in ("in", "with", "on") for c in token.children):
+                # "a second mistake led to …", "mistakes triggered the failover" ("a mistake in the YAML"
+                # is a defect of a file, not a person's slip)
+                found = [token]
         if not found:
             continue
         if in_quotes(sentence, found[0]):
             continue
         in_cause_section = section_kind in (SectionKind.ROOT_CAUSE, SectionKind.TRIGGER)
         cause_words = {t.lemma_.lower() for t in sent} & lex.CAUSE_WORDS
+        head_of = found[-1].head
+        if found[-1].dep_ == "pobj" and head_of.lower_ == "by" and head_of.dep_ in ("agent", "prep"):
+            cause_words = cause_words | {"by"}  # "brought down by human error", "hit by human failure"
         # "This was (a) human error": the incident itself is called human error.
         head = found[-1].head
         copula = found[-1].dep_ == "attr" and head.lemma_.lower() == "be" and any(

@@ -129,9 +129,6 @@ def markers(sent: Any, allowlist: frozenset[str] = frozenset()) -> set[str]:
     first = next((t for t in tokens if not t.is_punct), tokens[0])
     if text.endswith("?") and first.lower_ in _QUESTION_WORDS:
         out.add("M_WH_" + first.lower_.upper())
-    words = sum(1 for t in tokens if t.is_alpha)
-    if words <= 4:
-        out.add("M_SHORT")
     root = sent.root
     if root.pos_ not in ("VERB", "AUX"):
         out.add("M_FRAGMENT")

@@ -63,7 +63,8 @@ DUTY_VERBS = frozenset({"renew", "update", "check", "test", "notify", "escalate"
                         "copy", "install", "transfer", "migrate", "push", "upload", "move", "delete", "clean",
                         "record", "log", "write", "save", "execute", "perform", "schedule", "provision", "replace",
                         "allow", "allocate", "disclose", "share", "warn", "contain", "secure", "protect",
-                        "maintain", "control", "manage", "handle", "supervise", "oversee", "train", "detect"})
+                        "maintain", "control", "manage", "handle", "supervise", "oversee", "train", "detect",
+                        "rollback", "backup", "failover"})
 # Haste is blame only in context ("merged it hastily" after a long night, or as a shortcut):
 # a person acting so is a weak signal the sentence model must confirm.
 HASTE_ADVERBS = frozenset({"hastily", "blindly", "haphazardly"})
@@ -179,6 +180,13 @@ BLAME_WORDS = frozenset({"blame", "fault", "culprit", "responsible", "accountabl
 # Words of a system fix or an action item.
 SYSTEM_FIX_WORDS = frozenset({"add", "automate", "alert", "enforce", "require", "introduce", "implement", "guard",
                               "prevent", "will", "going", "plan", "todo", "owner", "ticket"})
+
+# Verbs only people do: "they" as their subject are people, not nodes ("they failed to notice").
+HUMAN_ONLY_VERBS = frozenset({"notice", "realise", "realize", "recognise", "recognize", "decide", "forget",
+                              "ignore", "panic", "hurry", "rush", "choose", "assume", "believe", "think",
+                              "understand", "agree", "refuse", "hesitate", "remember", "neglect", "overlook",
+                              "misread", "misjudge", "bother", "ask", "approve", "review", "escalate", "page",
+                              "undertake", "train", "deploy", "merge", "push"})
 
 # Verbs whose negation by a person is no omission: states, needs, what could not be known.
 NOT_OMISSION_VERBS = frozenset({"be", "have", "know", "need", "want", "see", "hear", "find", "expect", "think",
