@@ -159,3 +159,23 @@ def test_a_long_paragraph_is_parsed_in_parts_joined_with_the_same_text(analyzer)
     assert all(block.text[t.idx : t.idx + len(t.text)] == t.text for t in parsed)
     sentences = [s.text.strip() for s in parsed.sents]
     assert len(sentences) == 600 and sentences[0] == "Dave forgot to renew the cert at some point 0."
+
+
+def test_block_surroundings_by_bisection_equal_a_full_scan(analyzer):
+    from reviewer.document import parse
+    from reviewer.nlp.analysis import _NEAR, _SURROUNDING
+
+    rows = "".join(f"| 10:{i:02d} UTC | step {i} ran `kubectl get pods` |\n" for i in range(40))
+    text = (HEAD + "Some `code` here.\n\n## Timeline\n\n| Time | Event |\n|---|---|\n" + rows
+            + "\n## Action items\n\n- [ ] Alert on expiry (@kim, OPS-12)\n\n### Notes\n\nMore text.\n")
+    doc = parse(text)
+    analysis = analyzer.analyze(doc)
+    for analyzed in analysis.blocks:
+        block = analyzed.block
+        base, end = block.span.start, block.span.end
+        low, high = -_NEAR, end - base + _NEAR
+        context = analysis._surroundings(block)
+        for kind, got in zip(("code", "timeline", "action", "section"), context[-4:]):
+            expected = tuple((max(s.start - base, low), min(s.end - base, high), tag) for s, tag in _SURROUNDING[kind](doc)
+                             if s.start <= end + _NEAR and s.end >= base - _NEAR)
+            assert got == expected, (kind, block.text)

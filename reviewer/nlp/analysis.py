@@ -9,6 +9,7 @@ so a re-review after a one-paragraph edit recomputes only that paragraph.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import threading
@@ -84,6 +85,40 @@ B = TypeVar("B", bound=BlockLocal)
 _NEAR = 8
 
 
+# What _surroundings records of the spans around a block: (span, tag) per kind.
+_SURROUNDING: dict[str, Callable[[Postmortem], list[tuple[Span, Hashable]]]] = {
+    "code": lambda doc: [(s, "code") for s in doc.code_spans],
+    "timeline": lambda doc: [(e.span, e.clock is not None) for e in doc.timeline],
+    "action": lambda doc: [(a.span, "action") for a in doc.action_items],
+    "section": lambda doc: [(s.span, s.kind) for s in doc.sections],
+}
+
+
+class _Nearby:
+    """The spans that reach into a window, found by bisection: a block's surroundings cost what
+    is near it, not the whole document's rows (a 5,000-row table was quadratic)."""
+
+    def __init__(self, items: list[tuple[Span, Hashable]]) -> None:
+        self.items = items
+        self.order = sorted(range(len(items)), key=lambda i: items[i][0].start)
+        self.starts = [items[i][0].start for i in self.order]
+        self.reach: list[int] = []  # the furthest end up to each span, in order of start
+        furthest = -1
+        for i in self.order:
+            furthest = max(furthest, items[i][0].end)
+            self.reach.append(furthest)
+
+    def around(self, low: int, high: int) -> list[tuple[Span, Hashable]]:
+        """In their original order, the spans that start at most at `high` and end at least at `low`."""
+        j = bisect.bisect_right(self.starts, high) - 1
+        hits = []
+        while j >= 0 and self.reach[j] >= low:
+            if self.items[self.order[j]][0].end >= low:
+                hits.append(self.order[j])
+            j -= 1
+        return [self.items[i] for i in sorted(hits)]
+
+
 @dataclass
 class Analysis:
     doc: Postmortem
@@ -92,6 +127,7 @@ class Analysis:
     _contexts: dict[int, tuple] = field(default_factory=dict)
     block_hits: int = 0  # per_block results reused from an earlier review (for tests and benchmarks)
     deadline: Any = None  # reviewer.budget.Deadline: checked between blocks (a review stopped past its budget)
+    _nearby: dict[str, _Nearby] = field(default_factory=dict)
 
     def sentences(self, *, include_quoted: bool = False) -> Iterator[Sentence]:
         for analyzed in self.blocks:
@@ -152,11 +188,14 @@ class Analysis:
         base, end = block.span.start, block.span.end
         low, high = -_NEAR, end - base + _NEAR
 
-        def near(spans: Iterator[tuple[Span, Hashable]]) -> tuple[tuple[int, int, Hashable], ...]:
+        def near(kind: str) -> tuple[tuple[int, int, Hashable], ...]:
             # Clamped just outside the block: "covers the block" and "starts 4 characters
             # before it" stay the same; how far outside does not matter.
-            return tuple((max(s.start - base, low), min(s.end - base, high), tag) for s, tag in spans
-                         if s.start <= end + _NEAR and s.end >= base - _NEAR)
+            index = self._nearby.get(kind)
+            if index is None:
+                index = self._nearby[kind] = _Nearby(_SURROUNDING[kind](doc))
+            return tuple((max(s.start - base, low), min(s.end - base, high), tag)
+                         for s, tag in index.around(base - _NEAR, end + _NEAR))
 
         section = doc.section_of(block)
         context = (
@@ -164,10 +203,7 @@ class Analysis:
             array("i", (o - base for o in block.offsets)).tobytes(),
             block.kind, block.quoted, block.table_row is None, block.table_column,
             (section.kind, section.title, section.level) if section is not None else None,
-            near((s, "code") for s in doc.code_spans),
-            near((e.span, e.clock is not None) for e in doc.timeline),
-            near((a.span, "action") for a in doc.action_items),
-            near((s.span, s.kind) for s in doc.sections),
+            near("code"), near("timeline"), near("action"), near("section"),
         )
         self._contexts[id(block)] = context
         return context
