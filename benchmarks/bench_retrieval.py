@@ -156,6 +156,10 @@ def team_taxonomy_table(eval_dir: Path) -> None:
         hits = sum(predicted[n] == labels[n] for n in known)
         print(f"   {method:<46} exact match {hits / len(known):.3f} ({hits}/{len(known)}), "
               f"macro-F1 {macro_f1([labels[n] for n in known], [predicted[n] for n in known]):.3f}")
+    product = variants["team taxonomy (product: embedding + mapping)"]
+    confusions = Counter((labels[n], product[n]) for n in known if labels[n] != product[n]).most_common(6)
+    print("   product's most frequent confusions (label -> predicted): "
+          + ", ".join(f"{t}->{p} {c}" for (t, p), c in confusions))
 
 
 def main() -> int:
@@ -180,10 +184,11 @@ def main() -> int:
         team_taxonomy_table(eval_dir)
 
     methods: dict[str, dict[str, list[str]]] = {"tfidf (baseline)": tfidf_baseline(records)}
-    alone = {name: 0.0 for name in SearchWeights.__dataclass_fields__}
-    variants = {f"{name} alone": SearchWeights(**(alone | {name: 1.0})) for name in alone}
-    variants["fused: all but category"] = SearchWeights(category=0)
-    variants["fused (product)"] = SearchWeights()
+    alone = {name: 0.0 for name in SearchWeights.__dataclass_fields__ if name != "fusion"}
+    variants = {f"{name} alone": SearchWeights(**(alone | {name: 1.0}), fusion="rrf") for name in alone}
+    variants["rrf: all but category"] = SearchWeights(category=0, fusion="rrf")
+    variants["rrf: all (before)"] = SearchWeights(fusion="rrf")
+    variants["P(same cause), abstaining (product)"] = SearchWeights()
     for name, weights in variants.items():
         corpus.weights = weights
         methods[name] = {r["id"]: [m.incident.id for m in corpus.similar(incident_id=r["id"], k=K)] for r in records}
@@ -200,10 +205,12 @@ def main() -> int:
     print(f"\n3. retrieval, danluu leave-one-out: {len(records)} incidents, "
           f"{len(Counter(label[r['id']] for r in records))} root-cause classes; import {import_seconds:.1f}s; "
           "target nDCG@10 >= 0.40 (1.5x tf-idf)")
-    print(f"   {'method':<44} {'P@5':>6} {'MRR':>6} {'nDCG@10':>8} {'vs tfidf':>9}")
+    print(f"   {'method':<44} {'P@5':>6} {'MRR':>6} {'nDCG@10':>8} {'vs tfidf':>9} {'listed':>7}")
     for name, rankings in methods.items():
         p5, mrr, ndcg = evaluate(rankings, label)
-        print(f"   {name:<44} {p5:6.3f} {mrr:6.3f} {ndcg:8.3f} {ndcg / baseline[2]:8.2f}x")
+        listed = np.mean([len(ranked) for ranked in rankings.values()])
+        print(f"   {name:<44} {p5:6.3f} {mrr:6.3f} {ndcg:8.3f} {ndcg / baseline[2]:8.2f}x {listed:7.1f}")
+    print("   (listed: mean matches returned of 10; the product leaves out those below its P(same cause) threshold)")
     corpus.close()
     return 0
 

@@ -87,3 +87,39 @@ def test_recurrence_with_the_real_models(real_corpus):
     unrelated = ("---\ndate: 2023-03-01\n---\n# Slow search\n\n## Root cause\n\n"
                  "A marketing campaign tripled search traffic and the search cluster ran out of capacity.\n")
     assert real_corpus.recurrence(unrelated).count == 0
+
+
+def test_similar_abstains_rather_than_list_unrelated_incidents(real_corpus):
+    """Ranked by P(same cause): the certificate incidents for a certificate question, and for a
+    cause none of the stored incidents share, fewer matches than asked for."""
+    related = real_corpus.similar("Our TLS certificate expired and clients refused to connect.", k=6)
+    assert {m.incident.id for m in related[:3]} == {"inc-a1", "inc-a2", "inc-a3"}
+    assert all(0 <= m.score <= 1 for m in related)
+    unrelated = real_corpus.similar("A marketing campaign tripled the traffic and the search cluster ran out of "
+                                    "capacity.", k=6)
+    assert len(unrelated) < 6
+    assert not {"inc-a1", "inc-a2", "inc-a3"} & {m.incident.id for m in unrelated[:2]}
+
+
+def test_a_match_names_the_cause_spans_both_share(real_corpus):
+    match = real_corpus.similar("The root cause: the TLS certificate on the edge proxies expired.", k=1)[0]
+    assert match.reason.matched_spans, match.reason
+    assert "certificate" in match.reason.matched_spans[-1].lower()
+    assert match.reason.describe().startswith("both: ")
+
+
+def test_the_team_taxonomy_names_a_team_category_for_a_report():
+    from reviewer.corpus.taxonomy import taxonomy_from_tables
+
+    taxonomy = taxonomy_from_tables([
+        {"name": "SETTINGS", "description": "a wrong configuration value", "built-in": ["config-change"],
+         "examples": ["someone pushed a bad setting to the proxies"]},
+        {"name": "OUTSIDE", "description": "a supplier or the power grid failed", "built-in": ["dependency", "hardware-power"],
+         "examples": ["the utility power went out at the data center"]},
+    ])
+    corpus = Corpus.open("sqlite://", embedder=SentenceTransformerEmbedder(), taxonomy=taxonomy)
+    reading = corpus.cause("Root cause: a generator failed to start when the grid power was cut, and the racks went dark.")
+    assert reading.team_category == "OUTSIDE" and reading.category == "hardware-power"
+    assert corpus.cause("A typo in the new rate-limit setting, pushed to every gateway, throttled all "
+                        "traffic.").team_category == "SETTINGS"
+    corpus.close()

@@ -43,6 +43,20 @@ def model_path() -> Path:
     return models_dir() / SETTINGS_FILE
 
 
+class Relevance:
+    """P(a past incident shares the query's cause) from the similar-search signals (category
+    match, cause cosine, relative BM25), learned at build time on our examples."""
+
+    def __init__(self, coef: np.ndarray, intercept: float, keep_above: float) -> None:
+        self.coef, self.intercept, self.keep_above = coef, intercept, keep_above
+
+    def probability(self, category_match: np.ndarray, cause_cosine: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+        top = float(bm25.max()) if bm25.size else 0.0
+        lexical = bm25 / top if top > 0 else np.zeros_like(bm25)
+        logit = self.intercept + self.coef[0] * category_match + self.coef[1] * cause_cosine + self.coef[2] * lexical
+        return 1.0 / (1.0 + np.exp(-logit))
+
+
 class _Model:
     """The loaded arrays and settings of one trained classifier."""
 
@@ -73,6 +87,9 @@ class _Model:
         self.lexical_weight = float(settings["lexical_weight"])
         self.temperature = float(settings["temperature"])
         self.unknown_below = float(settings.get("unknown_below", DEFAULT_UNKNOWN_BELOW))
+        relevance = settings.get("relevance")
+        self.relevance = Relevance(np.asarray(relevance["coef"], dtype=np.float64), float(relevance["intercept"]),
+                                   float(relevance["keep_above"])) if relevance else None
 
     @staticmethod
     def _log_softmax(scores: np.ndarray) -> np.ndarray:
@@ -120,6 +137,10 @@ class TrainedCategoryClassifier:
     @property
     def unknown_below(self) -> float:
         return self.model.unknown_below
+
+    @property
+    def relevance(self) -> Relevance | None:
+        return self.model.relevance
 
     def probabilities(self, texts: list[str], vectors: np.ndarray | None = None,
                       embedder: str | None = None) -> np.ndarray:

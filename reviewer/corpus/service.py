@@ -84,6 +84,10 @@ class SearchWeights:
     lexical: float = 1.0
     category: float = 1.0
     cause: float = 1.0  # the cause spans alone (root-cause sections, else causal sentences)
+    # "relevance": rank by the classifier's learned P(same cause) from category match, cause
+    # cosine and BM25, leaving out what is below its threshold; "rrf": reciprocal rank fusion
+    # with the weights above (also the fallback of a classifier without that model).
+    fusion: str = "relevance"
 
 
 # A field matches "well" above this cosine; below it only the best field is named in the reason.
@@ -610,6 +614,9 @@ class Corpus:
             tie_break = field_scores.get("text", np.zeros(n, dtype=np.float32))
             rankings.append((weights.category, category_scores + 1e-3 * tie_break))
 
+        relevance = self._relevance() if weights.fusion == "relevance" else None
+        if relevance is not None:
+            return self._rank_by_relevance(query, k, relevance, ids, allowed, field_scores, base_codes, lexical)
         candidates = min(n, max(CANDIDATES, 10 * k))
         fused = np.zeros(n, dtype=np.float64)
         for weight, scores in rankings:
@@ -639,6 +646,53 @@ class Corpus:
                 reason=self._reason(query, incident, per_field, query_category, lexical)))
         return matches
 
+    def _relevance(self):
+        try:
+            return getattr(self.classifier, "relevance", None)
+        except ModelUnavailable:
+            return None
+
+    def _rank_by_relevance(self, query: _Query, k: int, relevance, ids: list[str], allowed: np.ndarray,
+                           field_scores: dict[str, np.ndarray], codes: np.ndarray, lexical: LexicalIndex,
+                           ) -> list[SimilarMatch]:
+        """The k incidents most likely to share the query's cause, none below the threshold."""
+        n = len(ids)
+        zeros = np.zeros(n, dtype=np.float64)
+        if query.category_probabilities is not None:
+            category_match = np.append(query.category_probabilities, 0.0).astype(np.float64)[codes]
+        else:
+            category_match = zeros
+        bm25 = zeros
+        if len(lexical):
+            scores = lexical.scores(query.text)
+            lexical_ids = lexical.ids
+            if lexical_ids != ids:
+                where = {i: r for r, i in enumerate(lexical_ids)}
+                scores = np.array([scores[where[i]] if i in where else 0.0 for i in ids], dtype=np.float64)
+            bm25 = np.where(allowed, scores, 0.0).astype(np.float64)
+        cause = field_scores.get("cause", field_scores.get("root_cause", zeros)).astype(np.float64)
+        probability = relevance.probability(category_match, cause, bm25)
+        # Ties (same category, no words in common) are broken by the whole-text similarity.
+        ranking = probability + 1e-4 * field_scores.get("text", zeros)
+        ranking[~allowed | (probability < relevance.keep_above)] = -np.inf
+        rows = np.argpartition(-ranking, k - 1)[:k] if k < n else np.arange(n)
+        rows = [int(r) for r in rows[np.argsort(-ranking[rows], kind="stable")] if np.isfinite(ranking[r])]
+        incidents = self.store.get_many([ids[r] for r in rows])
+        query_category = None
+        if query.category_probabilities is not None:
+            query_category = ROOT_CAUSE_CATEGORIES[int(np.argmax(query.category_probabilities))]
+        matches = []
+        for row in rows:
+            incident = incidents.get(ids[row])
+            if incident is None:
+                continue
+            per_field = {name: round(float(scores[row]), 3) for name, scores in field_scores.items()}
+            matches.append(SimilarMatch(
+                incident=incident, score=round(float(probability[row]), 3),
+                similarity=max(per_field.values(), default=0.0),
+                reason=self._reason(query, incident, per_field, query_category, lexical)))
+        return matches
+
     def _reason(self, query: _Query, incident: Incident, per_field: dict[str, float], query_category: str | None,
                 lexical: LexicalIndex) -> MatchReason:
         ordered = sorted(per_field.items(), key=lambda item: -item[1])
@@ -657,7 +711,8 @@ class Corpus:
         """Incidents grouped by recurring root cause, largest groups first (only incidents dated ≥ since)."""
         vectors_by_field, _ = self._indexes()
         incidents = self.store.all_incidents(IncidentFilters(since=since, until=until))
-        index = vectors_by_field.get("root_cause")
+        # Inside a category, incidents are grouped by the closeness of their cause spans.
+        index = vectors_by_field.get("cause") or vectors_by_field.get("root_cause")
 
         def vector_of(incident_id: str) -> np.ndarray | None:
             return index.vector(incident_id) if index is not None else None
@@ -676,14 +731,16 @@ class Corpus:
         """
         query = self._query_for_text(text)
         vectors_by_field, lexical = self._indexes()
-        index = vectors_by_field.get("root_cause")
-        category = (ROOT_CAUSE_CATEGORIES[int(np.argmax(query.category_probabilities))]
-                    if query.category_probabilities is not None else None)
+        field_name = "cause" if "cause" in vectors_by_field and "cause" in query.vectors else "root_cause"
+        index = vectors_by_field.get(field_name)
+        category = None
+        if query.category_probabilities is not None:  # "unknown" when no category is likely
+            (category, _), = decided(query.category_probabilities[None, :], unknown_threshold(self.classifier))
         if index is None or len(index) == 0:
             return Recurrence(category=category, label=None, earlier_incident_ids=[], count=0,
                               message="no earlier incidents in the corpus to compare with")
         root_cause_ids, matrix, _ = index.snapshot()
-        scores = matrix @ np.asarray(query.vectors["root_cause"], dtype=np.float32)
+        scores = matrix @ np.asarray(query.vectors[field_name], dtype=np.float32)
         top = np.argpartition(-scores, 199)[:200] if len(scores) > 200 else np.arange(len(scores))
         candidates = [(root_cause_ids[r], float(scores[r])) for r in top[np.argsort(-scores[top])]]
         stored = self.store.get_many([i for i, _ in candidates])

@@ -156,6 +156,10 @@ CAUSES: dict[str, list[str]] = {
         "a cached certificate past its end date was still being served by the proxies",
         "the client certificates of the devices reached their expiration date",
         "the OAuth secret for the integration expired",
+        "the SSL cert on the storefront lapsed",
+        "our HTTPS cert ran past its valid-until date",
+        "the TLS cert the mobile app pins stopped being valid",
+        "the cert for the internal CA was allowed to run out",
     ],
     "time": [
         "a leap second made servers spin at full CPU",
@@ -335,6 +339,78 @@ CAUSES: dict[str, list[str]] = {
     ],
 }
 
+# Causes in the voice of a cloud provider's incident report: formal, about "a subset of
+# customers", "the platform", "engineers determined" — a register of its own.
+VENDOR_CAUSES: dict[str, list[str]] = {
+    "config-change": [
+        "a configuration change to the network devices in the region was applied with an incorrect value",
+        "a change to the service's configuration was deployed that inadvertently disabled a required setting",
+        "an incorrect configuration was propagated to the frontend instances as part of routine operations",
+        "a configuration update to the traffic management layer removed healthy endpoints from rotation",
+        "a change made to the access policy blocked requests from a set of internal services",
+    ],
+    "deploy-bug": [
+        "a recent deployment to the service contained a code defect",
+        "an update to the platform introduced a regression that was not detected during validation",
+        "a software change rolled out as part of a planned update contained a bug in the request handling code",
+        "a new version of the storage software, deployed to a subset of clusters, contained an error",
+        "a code change in the latest release caused the service to fail under a specific condition",
+        "a deployment of an update to the backend introduced a defect that caused processes to crash",
+    ],
+    "latent-bug": [
+        "a previously unknown software bug in the platform was triggered by an unusual sequence of events",
+        "a latent issue in the service's failover logic was exposed when a node became unhealthy",
+        "a code defect that had existed for some time was triggered by a rare race condition",
+        "an unexpected interaction between two components exposed a bug in existing code",
+    ],
+    "capacity-overload": [
+        "an unexpected increase in traffic exceeded the available capacity in the region",
+        "a significant spike in requests overwhelmed the frontend instances",
+        "load was not distributed evenly and a subset of instances became overloaded",
+        "the service did not have enough capacity to absorb the traffic redirected from another region",
+    ],
+    "resource-exhaustion": [
+        "the nodes in the cluster exhausted their available memory",
+        "a resource limit on the backend was reached, and new requests could not be served",
+        "storage capacity on a set of nodes was exhausted",
+    ],
+    "dependency": [
+        "an upstream dependency experienced an outage that affected the service",
+        "a third-party network provider experienced a failure",
+        "a dependent service owned by another team became unavailable",
+    ],
+    "hardware-power": [
+        "a power disruption in one datacenter caused a set of servers to shut down",
+        "a line card in a core switch failed and the switch stopped forwarding traffic",
+        "a utility power event and a subsequent failure of the backup power system affected a datacenter",
+        "a cooling system failure in one datacenter caused hardware to shut down to protect itself",
+    ],
+    "network": [
+        "a fiber cut affected connectivity between datacenters in the region",
+        "a routing issue in the backbone network caused connectivity loss for a subset of customers",
+    ],
+    "dns": ["a problem with the DNS service caused name resolution failures for a subset of endpoints"],
+    "expiry": ["a certificate used by the service expired and was not renewed in time"],
+    "operational-command": [
+        "during a planned maintenance activity, a step was performed incorrectly and removed capacity that was still in use",
+        "a manual operation performed by an engineer during troubleshooting targeted the wrong set of nodes",
+        "a maintenance operation on the storage cluster did not complete as expected and left nodes unavailable",
+        "an operator error during routine maintenance took a set of servers out of service",
+    ],
+    "database": ["the backend database for the service experienced a failover that did not complete as expected"],
+    "security": ["a volumetric distributed denial-of-service attack targeted the service's public endpoints"],
+    "process-other": ["the root cause has not been determined and engineers continue to investigate"],
+}
+
+VENDOR_TEMPLATES = [
+    "Customer impact: from 09:10 to 11:45 UTC, some customers found that {impact_lower}. "
+    "Root cause: engineers determined that {cause}. Mitigation: {fix}",
+    "Preliminary root cause: our investigation found that {cause}.",
+    "What went wrong and why? {Cause}. {factor} How did we respond? {fix}",
+    "Root Cause: {Cause}, which meant that {impact_lower} for customers in the region.",
+    "Engineers identified that {cause}. {fix} We are reviewing our processes to prevent a recurrence.",
+]
+
 # Contributing factors per category (a second sentence in longer texts).
 FACTORS: dict[str, list[str]] = {
     "config-change": ["The change skipped the staged rollout.", "Config changes were not validated before they were applied.",
@@ -469,6 +545,12 @@ def generate(seed: int = 13, per_clause: int = 8) -> list[dict]:
                     duration=rng.choice(DURATIONS), fix=fix, fix_lower=_lower(fix).rstrip("."),
                     factor=factor, factor_lower=_lower(factor), other=other, other_cap=_cap(other))
                 rows.append({"text": text, "category": category, "register": register})
+    for category, clauses in VENDOR_CAUSES.items():
+        for cause in clauses:
+            for template in VENDOR_TEMPLATES:
+                text = template.format(cause=cause, Cause=_cap(cause), impact_lower=_lower(rng.choice(IMPACTS)),
+                                       fix=rng.choice(FIXES[category]), factor=rng.choice(FACTORS[category]))
+                rows.append({"text": text, "category": category, "register": "vendor-report"})
     return rows
 
 

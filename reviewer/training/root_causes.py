@@ -99,6 +99,7 @@ def cross_source(texts, labels, origins, vectors) -> dict:
     truth = np.array([ROOT_CAUSE_CATEGORIES.index(label) for label in labels])
     origins = np.array(origins)
     held_out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    rows_of = {test: np.flatnonzero(origins == test) for test in ("hand", "generated")}
     for test in ("hand", "generated"):
         train = origins != test
         heads = _heads([t for t, m in zip(texts, train) if m], [lab for lab, m in zip(labels, train) if m], vectors[train])
@@ -135,9 +136,63 @@ def cross_source(texts, labels, origins, vectors) -> dict:
             bins.append({"from": low, "to": min(high, 1.0), "n": int(inside.sum()),
                          "mean_probability": round(float(top[inside].mean()), 3),
                          "accuracy": round(float((predicted[inside] == y[inside]).mean()), 3)})
-    return {"lexical_weight": weight, "temperature": round(float(temperature), 2), "by_origin": by_origin,
+    aligned = np.zeros_like(calibrated)
+    aligned[np.concatenate([rows_of["hand"], rows_of["generated"]])] = calibrated
+    return {"held_out_probabilities": aligned,
+            "lexical_weight": weight, "temperature": round(float(temperature), 2), "by_origin": by_origin,
             "calibration": bins, "unknown_share": round(float((~answered).mean()), 3),
             "accuracy_when_answered": round(float((predicted[answered] == y[answered]).mean()), 3)}
+
+
+RELEVANCE_FEATURES = ("category", "cause_cosine", "lexical")
+CANDIDATES_PER_QUERY = 300
+KEEP_ABOVE = 0.2  # a similar incident is listed only with at least this probability of sharing the cause
+
+
+def relevance_features(category_match: np.ndarray, cause_cosine: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+    """Per candidate: the query's probability of the candidate's category, the cosine of the two
+    cause embeddings, and BM25 over the whole texts relative to the query's best BM25 score."""
+    top = float(bm25.max()) if bm25.size else 0.0
+    lexical = bm25 / top if top > 0 else np.zeros_like(bm25)
+    return np.column_stack([category_match, cause_cosine, lexical]).astype(np.float64)
+
+
+def fit_relevance(texts, labels, origins, vectors, held_out: np.ndarray) -> dict:
+    """How the similar-incident signals combine into P(same cause), learned on our own examples:
+    queries of one origin against candidates of the other (held-out category probabilities, the
+    candidate's category as the classifier guessed it), a logistic regression over
+    RELEVANCE_FEATURES. Its probability ranks the matches and decides abstention."""
+    from sklearn.linear_model import LogisticRegression
+
+    from reviewer.corpus.index import LexicalIndex
+
+    rng = np.random.default_rng(SEED)
+    origins = np.array(origins)
+    truth = np.array([ROOT_CAUSE_CATEGORIES.index(label) for label in labels])
+    guessed = held_out.argmax(axis=1)
+    features, relevant = [], []
+    for query_origin in ("hand", "generated"):
+        queries = np.flatnonzero(origins == query_origin)
+        candidates = np.flatnonzero(origins != query_origin)
+        lexical = LexicalIndex()
+        lexical.upsert({str(j): texts[j] for j in candidates})
+        order = {int(i): r for r, i in enumerate(lexical.ids)}
+        position = np.array([order[j] for j in candidates])
+        for i in rng.choice(queries, size=min(len(queries), 600), replace=False):
+            chosen = rng.choice(len(candidates), size=min(CANDIDATES_PER_QUERY, len(candidates)), replace=False)
+            rows = candidates[chosen]
+            bm25 = lexical.scores(texts[i])[position]
+            features.append(relevance_features(held_out[i, guessed[rows]], vectors[rows] @ vectors[i], bm25[chosen]))
+            relevant.append(truth[rows] == truth[i])
+    x, y = np.vstack(features), np.concatenate(relevant)
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    p = model.predict_proba(x)[:, 1]
+    kept = p >= KEEP_ABOVE
+    return {"features": list(RELEVANCE_FEATURES), "coef": [round(float(c), 4) for c in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 4), "keep_above": KEEP_ABOVE,
+            "pairs": int(len(y)), "base_rate": round(float(y.mean()), 3),
+            "precision_kept": round(float(y[kept].mean()), 3) if kept.any() else None,
+            "recall_kept": round(float((y & kept).sum() / max(y.sum(), 1)), 3)}
 
 
 def build() -> dict:
@@ -150,6 +205,7 @@ def build() -> dict:
     embedder = SentenceTransformerEmbedder()
     vectors = embedder.encode(texts)
     figures = cross_source(texts, labels, origins, vectors)
+    relevance = fit_relevance(texts, labels, origins, vectors, figures.pop("held_out_probabilities"))
     vectorizer, lexical, embedding = _heads(texts, labels, vectors)
 
     def columns(model, matrix: np.ndarray) -> np.ndarray:  # rows in ROOT_CAUSE_CATEGORIES order
@@ -172,12 +228,13 @@ def build() -> dict:
                         embedding_coef=columns(embedding, embedding.coef_), embedding_intercept=intercepts(embedding))
     settings = {"classes": list(ROOT_CAUSE_CATEGORIES), "embedder": embedder.name, "dimension": int(vectors.shape[1]),
                 "lexical": LEXICAL, "terms": terms, "lexical_weight": figures["lexical_weight"],
-                "temperature": figures["temperature"], "unknown_below": UNKNOWN_BELOW,
+                "temperature": figures["temperature"], "unknown_below": UNKNOWN_BELOW, "relevance": relevance,
                 "built": date.today().isoformat(), "examples": len(texts)}
     (out / SETTINGS_FILE).write_text(json.dumps(settings, indent=0) + "\n", encoding="utf-8")
-    (out / "root_causes.md").write_text(model_card(Counter(labels), Counter(origins), figures, embedder.name),
-                                        encoding="utf-8")
-    return {k: v for k, v in figures.items() if k not in ("calibration",)} | {"examples": len(texts)}
+    (out / "root_causes.md").write_text(model_card(Counter(labels), Counter(origins), figures | {"relevance": relevance},
+                                                   embedder.name), encoding="utf-8")
+    return {k: v for k, v in figures.items() if k not in ("calibration",)} | {"examples": len(texts),
+                                                                                "relevance": relevance}
 
 
 def model_card(counts: Counter, origins: Counter, figures: dict, embedder: str) -> str:
@@ -242,6 +299,18 @@ Calibration of the top probability on those held-out predictions (unknown below 
 | top probability | n | mean probability | accuracy |
 |---|---|---|---|
 {calibration}
+
+## Similar incidents: P(same cause)
+
+`pmreview similar` ranks past incidents by the probability that they share the query's cause,
+a logistic regression over {', '.join(figures['relevance']['features'])} (the query's
+probability of the candidate's category; cosine of the two cause-span embeddings; BM25 relative
+to the query's best), learned on {figures['relevance']['pairs']:,} pairs of our examples (queries
+of one origin against candidates of the other; base rate {figures['relevance']['base_rate']}):
+coefficients {figures['relevance']['coef']}, intercept {figures['relevance']['intercept']}.
+Matches below {figures['relevance']['keep_above']} are left out (abstention): on those pairs the
+kept ones are relevant {figures['relevance']['precision_kept']} of the time and keep
+{figures['relevance']['recall_kept']} of the relevant ones.
 
 Our own texts are easier than real ones. On third-party incident summaries (danluu, never
 trained on) and the Azure reports mapped to a team taxonomy, run
