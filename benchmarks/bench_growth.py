@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_growth.py [--sizes 1000,10000,100000] [--timeout 60]
                                                 [--families durations,backticks,...] [--budget]
+                                                [--repeats 2]   # the best of 2 per case
 
 Each family is a short, valid postmortem opening (a title and a summary) followed by one
 pattern repeated up to the size: repeated duration phrases ("5 minutes and "), digits, "1h ",
@@ -131,12 +132,14 @@ def worker(keep_budget: bool) -> None:
     for line in sys.stdin:
         case = json.loads(line)
         text = FAMILIES[case["family"]](case["size"])
-        cache = getattr(reviewer.analyzer, "_cache", None)
-        if cache is not None:
-            cache.clear()
-        began = time.perf_counter()
-        review = reviewer.review(text, path="growth.md")
-        seconds = time.perf_counter() - began
+        seconds = float("inf")
+        for _ in range(case.get("repeats", 1)):  # the best of them: a shared machine adds noise, never speed
+            cache = getattr(reviewer.analyzer, "_cache", None)
+            if cache is not None:
+                cache.clear()
+            began = time.perf_counter()
+            review = reviewer.review(text, path="growth.md")
+            seconds = min(seconds, time.perf_counter() - began)
         print(json.dumps({"seconds": seconds, "chars": len(text), "findings": len(review.findings),
                           "error": review.error}), flush=True)
 
@@ -164,9 +167,9 @@ class Worker:
         line = self.process.stdout.readline()
         return json.loads(line) if line else None
 
-    def run(self, family: str, size: int, timeout: float) -> dict | None:
+    def run(self, family: str, size: int, timeout: float, repeats: int = 1) -> dict | None:
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"family": family, "size": size}) + "\n")
+        self.process.stdin.write(json.dumps({"family": family, "size": size, "repeats": repeats}) + "\n")
         self.process.stdin.flush()
         return self._read(timeout)
 
@@ -181,6 +184,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per case before its worker is killed")
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--budget", action="store_true", help="keep the review's configured time budget")
+    parser.add_argument("--repeats", type=int, default=1, help="time each case this many times, keep the best")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--small-latency", action="store_true", help="the small-review lane benchmark")
     parser.add_argument("--big", type=int, default=4)
@@ -208,7 +212,7 @@ def main() -> None:
                 if timed_out:
                     row.append({"skipped": True})
                     continue
-                result = current.run(family, size, args.timeout)
+                result = current.run(family, size, args.timeout * args.repeats, args.repeats)
                 if result is None:
                     current.kill()
                     current = Worker(args.budget)
