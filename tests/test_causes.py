@@ -111,3 +111,28 @@ def test_the_shipped_model_is_arrays_and_settings_without_pickle():
         assert arrays["embedding_coef"].shape == (len(ROOT_CAUSE_CATEGORIES), settings["dimension"])
         assert all(arrays[name].dtype != object for name in arrays.files)
     assert 0 < settings["unknown_below"] < 1 and settings["temperature"] > 0
+
+
+def test_the_cli_reads_the_team_taxonomy_from_the_config(tmp_path, monkeypatch):
+    """`pmreview similar --text` names the built-in and the team category; a bad taxonomy exits 2."""
+    from typer.testing import CliRunner
+
+    from reviewer.cli import app
+
+    monkeypatch.setenv("PMREVIEW_EMBEDDING_MODEL", "hashing-256")
+    monkeypatch.setenv("PMREVIEW_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".pmreview.toml").write_text(
+        '[[tool.pmreview.cause-taxonomy]]\nname = "CERTS"\ndescription = "certificates that ran out"\n'
+        'examples = ["the tls certificate expired on the proxy"]\nbuilt-in = ["expiry"]\n'
+        '[[tool.pmreview.cause-taxonomy]]\nname = "PEOPLE"\ndescription = "a person ran the wrong command"\n'
+        'examples = ["an operator deleted the production volume by mistake"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["similar", "--text", "The root cause: the TLS certificate on the proxy expired.",
+                                      "--no-seed", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    cause = json.loads(result.stdout)["cause"]
+    assert cause["category"] == "expiry" and cause["team_category"] == "CERTS"
+    (tmp_path / ".pmreview.toml").write_text('[tool.pmreview]\ncause-taxonomy = "nowhere/secret.toml"\n',
+                                             encoding="utf-8")
+    result = CliRunner().invoke(app, ["similar", "--text", "The certificate expired.", "--no-seed"])
+    assert result.exit_code == 2 and "secret" not in result.output and "Traceback" not in result.output

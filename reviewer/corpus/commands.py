@@ -46,10 +46,13 @@ def _date(value: str | None, option: str) -> date | None:
 
 
 def _open(db: str | None):
+    from reviewer.config import find_config
     from reviewer.corpus.service import Corpus
+    from reviewer.corpus.taxonomy import taxonomy_of_config
 
     try:
-        return Corpus.open(db)
+        # A team's own root-cause categories (`cause-taxonomy`) from the config found from here upwards.
+        return Corpus.open(db, taxonomy=taxonomy_of_config(find_config(Path.cwd())))
     except PmreviewError as exc:
         raise _fail(str(exc)) from None
 
@@ -148,16 +151,23 @@ def similar_command(
             _seed(corpus)
         matches = corpus.similar(text, incident_id=incident, k=k, filters=filters)
         recurrence = corpus.recurrence(text) if text is not None else None
+        cause = corpus.cause(text) if text is not None else None
     except PmreviewError as exc:
         raise _fail(str(exc)) from None
     finally:
         corpus.close()
     if output_format == "json":
         _emit({"matches": [m.to_dict() for m in matches],
-               "recurrence": recurrence.to_dict() if recurrence else None})
+               "recurrence": recurrence.to_dict() if recurrence else None,
+               "cause": cause.to_dict() if cause else None})
         return
+    if cause is not None:
+        team = f"; {cause.team_category or 'unknown'} in your taxonomy" if cause.team_probability is not None else ""
+        typer.echo(f"root cause: {cause.category or 'unknown (no category is likely)'}"
+                   f"{f' ({cause.probability:.2f})' if cause.category else ''}{team}")
     if not matches:
-        typer.echo("no similar incidents (the corpus is empty or nothing passes the filters)")
+        typer.echo("no similar incidents (the corpus is empty, nothing passes the filters, "
+                   "or no past incident is likely to share this cause)")
     for rank, match in enumerate(matches, 1):
         inc = match.incident
         when = inc.date.isoformat() if inc.date else "undated"
