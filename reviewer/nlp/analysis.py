@@ -94,9 +94,10 @@ _SURROUNDING: dict[str, Callable[[Postmortem], list[tuple[Span, Hashable]]]] = {
 }
 
 
-class _Nearby:
-    """The spans that reach into a window, found by bisection: a block's surroundings cost what
-    is near it, not the whole document's rows (a 5,000-row table was quadratic)."""
+class SpanIndex:
+    """The spans that reach into a window, found by bisection: a block's surroundings (or the
+    rows holding a sentence) cost what is near it, not the whole document's rows (a 5,000-row
+    table was quadratic). `around(span.end, span.start)` gives the spans covering `span`."""
 
     def __init__(self, items: list[tuple[Span, Hashable]]) -> None:
         self.items = items
@@ -127,7 +128,7 @@ class Analysis:
     _contexts: dict[int, tuple] = field(default_factory=dict)
     block_hits: int = 0  # per_block results reused from an earlier review (for tests and benchmarks)
     deadline: Any = None  # reviewer.budget.Deadline: checked between blocks (a review stopped past its budget)
-    _nearby: dict[str, _Nearby] = field(default_factory=dict)
+    _nearby: dict[str, SpanIndex] = field(default_factory=dict)
 
     def sentences(self, *, include_quoted: bool = False) -> Iterator[Sentence]:
         for analyzed in self.blocks:
@@ -193,7 +194,7 @@ class Analysis:
             # before it" stay the same; how far outside does not matter.
             index = self._nearby.get(kind)
             if index is None:
-                index = self._nearby[kind] = _Nearby(_SURROUNDING[kind](doc))
+                index = self._nearby[kind] = SpanIndex(_SURROUNDING[kind](doc))
             return tuple((max(s.start - base, low), min(s.end - base, high), tag)
                          for s, tag in index.around(base - _NEAR, end + _NEAR))
 

@@ -153,9 +153,11 @@ def _row_lemmas(doc: Postmortem, span: Span, analysis: Analysis | None) -> set[s
     if analysis is None:
         return set()
     lemmas: set[str] = set()
-    for analyzed in analysis.blocks:
-        block = analyzed.block
-        if block.span.end <= span.start or block.span.start >= span.end:
+    # The blocks of the row by bisection, not a scan of every block per row (quadratic in a long table).
+    by_block = analysis.shared("analyzed_by_block", lambda a: {id(ab.block): ab for ab in a.blocks})
+    for block in doc.blocks_overlapping(span.start, span.end):
+        analyzed = by_block.get(id(block))
+        if analyzed is None:
             continue
         for token in analyzed.doc:
             at = block.to_original(token.idx)

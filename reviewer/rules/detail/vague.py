@@ -7,6 +7,7 @@ import re
 from reviewer.document.model import SectionKind
 from reviewer.document.timeexpr import find_clocks
 from reviewer.findings import Dimension, Severity
+from reviewer.nlp.analysis import SpanIndex
 from reviewer.nlp.metrics import DURATION
 from reviewer.rules.base import Hit, rule
 
@@ -76,13 +77,14 @@ def vague_event(ctx):
 
 def _vague_events(ctx):
     doc = ctx.doc
+    timed_rows = SpanIndex([(e.span, None) for e in doc.timeline if e.clock is not None])
     for sentence in ctx.analysis.sentences():
         block = sentence.block
         section = doc.section_of(block)
         if section is not None and section.kind not in _EVENT_SECTIONS:
             continue
         text = sentence.text
-        if any(e.clock is not None and e.span.covers(sentence.span) for e in doc.timeline):
+        if timed_rows.around(sentence.span.end, sentence.span.start):
             continue  # a timeline row: its time is in the row's time column
         if find_clocks(text, allow_dot=True) or _DETAIL.search(text) or '"' in text or _DURATION.search(text):
             continue
