@@ -120,6 +120,29 @@ class SpanIndex:
         return [self.items[i] for i in sorted(hits)]
 
 
+_BUILT: OrderedDict[tuple[int, str], tuple[Any, Any]] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+
+
+def built_for(owner: list, kind: str, build: Callable[[list], T]) -> T:
+    """`build(owner)` made once per list (a document's timeline, say) and kind, for the
+    computations `Analysis.per_block` runs block by block: an index of the whole document
+    built once, not once per block. The last 32 are kept, each with its list (so an id
+    cannot be reused while it is kept)."""
+    key = (id(owner), kind)
+    with _BUILT_LOCK:
+        known = _BUILT.get(key)
+        if known is not None and known[0] is owner:
+            _BUILT.move_to_end(key)
+            return known[1]
+    value = build(owner)
+    with _BUILT_LOCK:
+        _BUILT[key] = (owner, value)
+        while len(_BUILT) > 32:
+            _BUILT.popitem(last=False)
+    return value
+
+
 @dataclass
 class Analysis:
     doc: Postmortem

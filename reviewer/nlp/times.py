@@ -276,11 +276,18 @@ def vague_times(doc: Postmortem, analysis: Analysis | None = None) -> list[Vague
     return found
 
 
+def _rows_by_start(timeline: list) -> tuple[list[Span], list[int]]:
+    spans = sorted((e.span for e in timeline), key=lambda r: (r.start, r.end))
+    return spans, [r.start for r in spans]
+
+
 def _vague_times_in(doc: Postmortem, blocks: list[ProseBlock], analysis: Analysis | None) -> list[VagueTime]:
     skipped = _skipped_sections(doc)
     parsed = _analyzed_by_block(analysis)
-    timeline_spans = sorted((e.span for e in doc.timeline), key=lambda r: (r.start, r.end))
-    row_starts = [r.start for r in timeline_spans]
+    from reviewer.nlp.analysis import built_for
+
+    # Sorted once per document, not once per block (this runs block by block).
+    timeline_spans, row_starts = built_for(doc.timeline, "rows by start", _rows_by_start)
 
     def row_holding(span: Span) -> Span | None:
         """The timeline row that holds `span` (rows do not overlap: one look-up, not a scan)."""

@@ -7,7 +7,7 @@ import re
 from reviewer.document.model import SectionKind
 from reviewer.document.timeexpr import find_clocks
 from reviewer.findings import Dimension, Severity
-from reviewer.nlp.analysis import SpanIndex
+from reviewer.nlp.analysis import SpanIndex, built_for
 from reviewer.nlp.metrics import DURATION
 from reviewer.rules.base import Hit, rule
 
@@ -77,7 +77,8 @@ def vague_event(ctx):
 
 def _vague_events(ctx):
     doc = ctx.doc
-    timed_rows = SpanIndex([(e.span, None) for e in doc.timeline if e.clock is not None])
+    timed_rows = built_for(doc.timeline, "timed rows",
+                           lambda rows: SpanIndex([(e.span, None) for e in rows if e.clock is not None]))
     for sentence in ctx.analysis.sentences():
         block = sentence.block
         section = doc.section_of(block)
