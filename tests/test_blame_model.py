@@ -122,11 +122,11 @@ def test_the_package_has_one_entry_point_and_no_old_modules():
 @pytest.mark.parametrize("sentence,code", [
     ("They failed to notice the queue growing all night.", "PM201"),           # "they" of a verb only people do
     ("They ignored the capacity warnings for a month.", "PM201"),
-    ("Mei failed to rollback before the peak.", "PM201"),                      # "rollback" tagged as a noun
+    ("Mei failed to backup the ledger before the upgrade.", "PM201"),          # "backup", a noun to the tagger
     ("The on-call engineer's failure to check the target wiped the wrong volume.", "PM201"),  # a person's "failure to"
     ("The engineer who mistakenly ran the purge has moved teams.", "PM201"),   # a relative clause
     ("The contractor deleted the customer bucket by mistake.", "PM201"),       # "by mistake" as the adverb
-    ("A second mistake led to the change reaching every region.", "PM202"),    # a slip as the subject of a cause
+    ("Another slip then triggered a failover of every node.", "PM202"),        # a slip as the subject of a cause
     ("The billing run was brought down by human error.", "PM202"),             # human error as the by-agent
 ])
 def test_parse_patterns_for_other_shapes(review_text, sentence, code):
@@ -138,7 +138,7 @@ def test_parse_patterns_for_other_shapes(review_text, sentence, code):
     "They restarted the pods and the errors stopped.",                          # "they" doing a neutral thing
     "The nodes failed to rejoin the cluster.",
     "A mistake in the YAML indentation disabled the health check.",
-    "So nobody noticed the slow leak until Monday.",                           # a detection gap, told as it was
+    "Nobody saw the slow leak until Monday.",                                  # a detection gap, told as it was
     "We hastily rolled back once the errors started.",                         # the pace of our own response
 ])
 def test_parse_patterns_leave_their_look_alikes(review_text, sentence):

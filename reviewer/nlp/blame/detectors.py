@@ -51,7 +51,7 @@ def _fault_predicate(verb) -> tuple[str, Any] | None:
             return f"{verb.text} to {xcomp.text}", xobj
         if xcomp is None and verb.i + 2 < len(verb.doc) and verb.nbor(1).lower_ == "to" and \
                 verb.nbor(2).lower_ in lex.DUTY_VERBS | {"rollback", "backup", "failover", "checkin"}:
-            return f"{verb.text} to {verb.nbor(2).text}", None  # "Alice failed to rollback" (a noun to the tagger)
+            return f"{verb.text} to {verb.nbor(2).text}", None  # "Mei failed to backup the ledger" (a noun to the tagger)
         return None
     if lemma == "bother" and negated(verb):
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
@@ -139,6 +139,10 @@ _MANNER_MESSAGE = ("\"{agent}\" is blamed for how they acted (\"{trigger}\"). Sa
                    "that way: was review or approval required, and did the tool enforce it?")
 
 
+_OMISSION_CUES = frozenset({"not", "n't", "never", "without", "nobody", "noone", "no", "none", "hurry", "rush",
+                            "rushed", "rushing", "shortcut"})
+
+
 def _omission_or_manner(sentence: Sentence, allowlist) -> list[BlameSignal]:
     """Weak signals the sentence model must confirm: a person or "nobody" who did not act
     ("the reviewer did not run the tests", "nobody validated the input"), a person who acted
@@ -146,6 +150,8 @@ def _omission_or_manner(sentence: Sentence, allowlist) -> list[BlameSignal]:
     deploy during the freeze"); the model reads the rest of the sentence."""
     from reviewer.nlp.blame.rewrites import model_rewrite
 
+    if not any(t.lower_ in _OMISSION_CUES for t in sentence.sent):
+        return []  # most sentences: no negation, no "nobody", no "without", no haste
     for verb in sentence.sent:
         if verb.pos_ not in ("VERB", "AUX"):
             continue
@@ -219,7 +225,7 @@ def _error_by_person(sentence: Sentence, allowlist) -> list[BlameSignal]:
                     person, trigger = subj, f"{subj.text} {token.head.text} {token.text}"
         elif lemma == "failure" and token.pos_ == "NOUN" and any(c.dep_ in ("acl", "relcl", "xcomp") and c.tag_ == "VB"
                                                                  for c in token.children):
-            # "the crew's failure to monitor the speed": a duty a person did not do
+            # "the on-call's failure to renew the certificate": a duty a person did not do
             owner = next((c for c in token.children if c.dep_ == "poss" and (
                 person_strength(c, allowlist) == 1.0 or c.lower_ in _POSSESSIVE_PEOPLE)), None)
             if owner is not None:
@@ -276,7 +282,7 @@ def _human_error(sentence: Sentence, section_kind: SectionKind | None) -> list[B
                     (token.dep_ == "nsubj" and token.head.lemma_.lower() in _CAUSE_VERBS)
                     or any(c.dep_ == "acl" and c.lemma_.lower() in _CAUSE_VERBS for c in token.children)) and not any(
                         c.dep_ == "prep" and c.lower_ in ("in", "with", "on") for c in token.children):
-                # "a second mistake led to …", "mistakes triggered the failover" ("a mistake in the YAML"
+                # "another slip triggered the failover", "mistakes led to the outage" ("a mistake in the YAML"
                 # is a defect of a file, not a person's slip)
                 found = [token]
         if not found:
@@ -362,7 +368,7 @@ def _counterfactual(sentence: Sentence, allowlist) -> list[BlameSignal]:
             prior, strong, why = 0.5, False, "what someone should have done"
         elif passive and is_could and lemma in lex.CATCH_VERBS and subject is not None and not any(
                 person_strength(a, allowlist) == 0.0 for a in by_agents(verb)):
-            # "This could have been picked up in staging": as often a judgement of the people who
+            # "This could have been spotted in staging": as often a judgement of the people who
             # did not as a plain remark on the process; the sentence model decides.
             prior, strong, why = 0.5, False, "what someone could have caught"
         else:

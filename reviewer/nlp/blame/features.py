@@ -45,8 +45,10 @@ def _nobody(token) -> bool:
     # "no one", "none of us", "no engineer"
     if token.lower_ == "one" and token.i > 0 and token.nbor(-1).lower_ == "no":
         return True
-    if token.lower_ == "none" and any(c.dep_ == "prep" for c in token.children):
-        return True
+    if token.lower_ == "none":
+        # "none of us", "none of the reviewers": people; "none of the projects" is not
+        of = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        return any(p.lower_ in ("us", "them", "you") or person_strength(p) == 1.0 for p in of)
     return any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) and (
         token.lemma_.lower() in lex.ROLE_NOUNS or token.lemma_.lower() in ("one", "body"))
 
@@ -107,12 +109,12 @@ def may_report_alone(found: set[str], sent: Any, kind: str | None = None) -> boo
     if "G_POSSIBLE" in found:
         return False  # "an engineer could accidentally run it": a risk, not an act
     if "G_NOBODY_PERCEIVED" in found and "M_QUESTION" not in found:
-        return False  # "so nobody noticed": a detection gap told as it was ("why did nobody notice?" asks blame)
+        return False  # "nobody saw the slow leak": a detection gap told as it was ("why did nobody notice?" asks blame)
     others = found & (_ALONE_MARKERS - {"M_SELF_SUBJ"})
     if "M_SELF_SUBJ" in found and not others and not found & _SELF_FAULT:
         return False  # "we notified the team and merged the fix": the authors' own narration
     if not found & (_ALONE_MARKERS - {"M_SECOND_PERSON", "M_YOU_SUBJ"}) and not found & _YOU_BLAME:
-        return False  # "you can read more on their blog" addresses the reader; only asking or past acts blame
+        return False  # "you can find the timeline in the appendix" addresses the reader; only asking or past acts blame
     words = sum(1 for t in sent if t.is_alpha)
     return words >= 4 or "M_HUMAN_ERROR" in found
 

@@ -147,7 +147,7 @@ HUMAN_CHECK_VERBS = frozenset({"catch", "spot", "notice", "review", "test", "che
 # These feed markers (reviewer.nlp.blame.features); alone they flag nothing.
 
 # Adjectives that make an object bad or wrong: "merged a broken migration", "the wrong cluster".
-# ("invalid", "stale", "malformed" are left out: "accepted the invalid block" describes data, not a choice.)
+# ("invalid", "stale", "malformed" are left out: "stored the stale record" describes data, not a choice.)
 BAD_OBJECT_WORDS = frozenset({"wrong", "bad", "broken", "untested", "unreviewed", "incorrect", "faulty", "buggy",
                               "unvetted", "unapproved", "half-finished", "unfinished", "unverified", "mistaken",
                               "erroneous"})
@@ -195,7 +195,7 @@ NOT_OMISSION_VERBS = frozenset({"be", "have", "know", "need", "want", "see", "he
                                 "deploy", "merge", "restart", "touch", "make", "affect", "experience", "use"})
 # Verbs of noticing: "nobody noticed" says what was not seen (a detection gap), not who failed.
 PERCEPTION_VERBS = frozenset({"notice", "see", "spot", "realise", "realize", "hear", "know", "detect", "watch"})
-# Verbs of catching: "this could have been picked up in staging".
+# Verbs of catching: "this could have been spotted in staging".
 CATCH_VERBS = frozenset({"catch", "pick", "spot", "notice", "detect", "find", "flag", "identify", "prevent",
                          "avoid", "stop", "see", "discover", "recognise", "recognize"})
 
