@@ -144,3 +144,23 @@ def test_parse_patterns_for_other_shapes(review_text, sentence, code):
 def test_parse_patterns_leave_their_look_alikes(review_text, sentence):
     review = review_text(doc(sentence), select=[BLAME])
     assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Why did you merge it before the tests finished?",
+    "Why didn't Sam wait for the canary?",
+    "Who approved this change?",
+])
+def test_blaming_questions_are_caught(review_text, model, sentence):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert "PM201" in blame_codes(review), [(f.code, f.message) for f in review.findings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Why did the cache expire all at once?",
+    "Who joined the bridge first?",
+    "How did the team decide to fail over?",
+])
+def test_questions_about_systems_and_events_pass(review_text, model, sentence):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]

@@ -139,6 +139,36 @@ _MANNER_MESSAGE = ("\"{agent}\" is blamed for how they acted (\"{trigger}\"). Sa
                    "that way: was review or approval required, and did the tool enforce it?")
 
 
+def _blaming_question(sentence: Sentence, allowlist) -> list[BlameSignal]:
+    """"Why did you deploy on a Friday?", "Why didn't Sam test it?", "Who approved this change?": a
+    question that asks a person to account for an act ("who …?" is weak: the model confirms it;
+    "why did the cache expire?" has no person and is not one)."""
+    sent = sentence.sent
+    if not sent.text.rstrip().endswith("?"):
+        return []
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    if first is None or first.lower_ not in ("why", "who", "whose"):
+        return []
+    verb = first.head if first.lower_ == "why" else (first.head if first.dep_ == "nsubj" else None)
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or in_quotes(sentence, first):
+        return []
+    if first.lower_ == "why":
+        agent = next((s for s in subjects(verb) if s.dep_ == "nsubj" and person_strength(s, allowlist) == 1.0), None)
+        if agent is None or not any(c.dep_ == "aux" and c.lower_ in ("did", "didn't") for c in verb.children):
+            return []
+        # "why did you …?" asks for a justification: blame as facilitation guides describe it
+        trigger, who, strong = f"Why did {agent.text} {verb.text}", agent.text, True
+    else:
+        if verb.tag_ != "VBD" or lemma_of(verb) in lex.NOT_OMISSION_VERBS:
+            return []
+        trigger, who, strong = f"{first.text} {verb.text}", None, False
+    return [BlameSignal(kind=PERSON_FAULT, span=sentence.span, sentence=sentence.span, trigger=trigger, agent=who,
+                        prior=0.7 if strong else 0.55, strong=strong,
+                        message=(f"The question (\"{trigger}\") asks a person to account for themselves. Ask "
+                                 "what made the action look right at the time: \u201cWhat did the deploy tool show "
+                                 "before the change went out?\u201d"))]
+
+
 _OMISSION_CUES = frozenset({"not", "n't", "never", "without", "nobody", "noone", "no", "none", "hurry", "rush",
                             "rushed", "rushing", "shortcut"})
 
@@ -150,6 +180,9 @@ def _omission_or_manner(sentence: Sentence, allowlist) -> list[BlameSignal]:
     deploy during the freeze"); the model reads the rest of the sentence."""
     from reviewer.nlp.blame.rewrites import model_rewrite
 
+    question = _blaming_question(sentence, allowlist)
+    if question:
+        return question
     if not any(t.lower_ in _OMISSION_CUES for t in sentence.sent):
         return []  # most sentences: no negation, no "nobody", no "without", no haste
     for verb in sentence.sent:
@@ -162,12 +195,14 @@ def _omission_or_manner(sentence: Sentence, allowlist) -> list[BlameSignal]:
         nobody = next((s for s in people if s.lower_ in ("nobody", "noone") or (
             s.lower_ == "one" and s.i > 0 and s.nbor(-1).lower_ == "no")), None)
         person = next((s for s in people if person_strength(s, allowlist) == 1.0), None)
+        # An untyped name ("Priya never looked …") counts for an omission: the model confirms it.
+        named = person or next((s for s in people if person_strength(s, allowlist) == 0.5 and s.pos_ == "PROPN"), None)
         trigger = kind = None
         if nobody is not None and verb.tag_ == "VBD" and lemma not in lex.NOT_OMISSION_VERBS | lex.PERCEPTION_VERBS:
             trigger, kind, agent = f"{'no one' if nobody.lower_ == 'one' else nobody.text} {verb.text}", "omission", nobody
-        elif person is not None and negated(verb) and lemma not in lex.NOT_OMISSION_VERBS and (
+        elif named is not None and negated(verb) and lemma not in lex.NOT_OMISSION_VERBS and (
                 verb.tag_ == "VBD" or any(c.lower_ in ("did", "had") for c in verb.children if c.dep_ == "aux")):
-            trigger, kind, agent = f"{person.text} did not {verb.lemma_}", "omission", person
+            trigger, kind, agent = f"{named.text} did not {verb.lemma_}", "omission", named
         elif person is not None and finite(verb):
             without = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "without"), None)
             target = None if without is None else next((c for c in without.children if c.dep_ in ("pobj", "pcomp")), None)
