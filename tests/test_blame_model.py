@@ -164,3 +164,25 @@ def test_blaming_questions_are_caught(review_text, model, sentence):
 def test_questions_about_systems_and_events_pass(review_text, model, sentence):
     review = review_text(doc(sentence), select=[BLAME])
     assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+
+
+@pytest.mark.parametrize("sentence,code", [
+    ("The on-call lacked the experience to read the graphs.", "PM204"),       # competence as the explanation
+    ("They lacked any awareness of the replication lag.", "PM204"),
+    ("The leak could have been spotted during code review.", "PM203"),        # hindsight about catching
+    ("One of our admins forgot to renew the domain.", "PM201"),               # "one of <people>" is a person
+])
+def test_competence_hindsight_and_members_of_groups(review_text, sentence, code):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert code in blame_codes(review), [(f.code, f.message) for f in review.findings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The cluster lacked the capacity for the holiday peak.",
+    "We lacked monitoring for queue depth.",
+    "The leak could have been spotted by a heap-usage alert.",
+    "One of the nodes failed to rejoin the cluster.",
+])
+def test_their_system_look_alikes_pass(review_text, sentence):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]

@@ -940,11 +940,11 @@ each reviewed as its own document:
 
 | label | sentences | plain | LOSO |
 |---|---|---|---|
-| counterfactual | 15 | 0.67 | 0.67 |
+| counterfactual | 15 | 0.73 | 0.73 |
 | human-error-cause | 14 | 0.86 | 0.86 |
-| judgmental | 3 | 0.67 | 0.67 |
+| judgmental | 3 | 1.00 | 1.00 |
 | person-fault | 28 | 0.68 | 0.71 |
-| **blameful caught** | 60 | **71.7%** | **73.3%** (target >= 90%: not met) |
+| **blameful caught** | 60 | **75.0%** | **76.7%** (target >= 90%: not met) |
 | **blameless flagged** | 99 | **1.0%** | **3.0%** (target <= 3%) |
 
 (Before this model, parse patterns + the old hashed-n-gram classifier: 41.7% caught, 0% flagged.)

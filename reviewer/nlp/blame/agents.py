@@ -51,6 +51,12 @@ def person_strength(token, allowlist: frozenset[str] = frozenset()) -> float:
     if _HANDLE.match(token.text) or (token.i > 0 and token.nbor(-1).text == "@" and token.nbor(-1).idx + 1 == token.idx):
         return 1.0
     lemma = token.lemma_.lower()
+    if lower in ("one", "some", "several", "two", "three", "many", "most", "all", "each"):
+        # "one of our technicians", "two of the reviewers": as much a person as the group named
+        groups = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                  if p.dep_ == "pobj"]
+        if any(person_strength(g, allowlist) == 1.0 for g in groups):
+            return 1.0
     if lemma == "call" and token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "on":
         return 1.0  # "the on-call" is split into on / - / call
     if token.pos_ in ("NOUN", "PROPN") and (lemma in lex.ROLE_NOUNS or lower in lex.ROLE_NOUNS):

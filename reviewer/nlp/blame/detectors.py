@@ -403,9 +403,9 @@ def _counterfactual(sentence: Sentence, allowlist) -> list[BlameSignal]:
             prior, strong, why = 0.5, False, "what someone should have done"
         elif passive and is_could and lemma in lex.CATCH_VERBS and subject is not None and not any(
                 person_strength(a, allowlist) == 0.0 for a in by_agents(verb)):
-            # "This could have been spotted in staging": as often a judgement of the people who
-            # did not as a plain remark on the process; the sentence model decides.
-            prior, strong, why = 0.5, False, "what someone could have caught"
+            # "This could have been spotted in staging": hindsight about catching, as "should have been
+            # caught in review" is ("could have been caught by the linter" names a system: not reported).
+            prior, strong, why = 0.6, True, "what someone could have caught"
         else:
             continue
         rewrite, dropin = None, False
@@ -488,8 +488,34 @@ _ACT_NOUNS = frozenset({"deploy", "deployment", "change", "mistake", "error", "d
                         "planning", "testing", "operator", "engineer", "team", "person", "developer"})
 
 
+_LACKED_QUALITIES = frozenset({"awareness", "experience", "skill", "skills", "knowledge", "judgement", "judgment",
+                               "attention", "competence", "expertise", "discipline", "care", "diligence", "focus",
+                               "understanding", "training"})
+
+
+def _lacked_quality(sentence: Sentence, allowlist) -> list[BlameSignal]:
+    """"They lacked situational awareness", "the on-call lacked the experience to see it": a
+    person's competence or state of mind given as the explanation."""
+    for verb in sentence.sent:
+        if lemma_of(verb) not in ("lack", "miss") or verb.pos_ != "VERB" or hypothetical(verb) or negated(verb):
+            continue
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        agent = next((s for s in subjects(verb) if s.dep_ == "nsubj" and person_strength(s, allowlist) >= 0.5), None)
+        if obj is None or agent is None or obj.lemma_.lower() not in _LACKED_QUALITIES or in_quotes(sentence, verb):
+            continue
+        return [BlameSignal(
+            kind=JUDGEMENT, span=sentence.span, sentence=sentence.span, trigger=f"{verb.text} {obj.text}",
+            agent=agent.text, prior=0.7, strong=True,
+            message=(f"\"{verb.text} {obj.text}\" judges a person's competence. Say what information or support "
+                     "was missing at the time: \u201cThe dashboard showed no sign of the backlog; the runbook did not "
+                     "cover it.\u201d"))]
+    return []
+
+
 def _judgement(sentence: Sentence, allowlist) -> list[BlameSignal]:
-    out = []
+    out = _lacked_quality(sentence, allowlist)
+    if out:
+        return out
     for token in sentence.sent:
         lower, lemma = token.lower_, token.lemma_.lower()
         word = lower if lower in lex.JUDGEMENT_WORDS else (lemma if lemma in lex.JUDGEMENT_WORDS else None)
