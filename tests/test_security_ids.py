@@ -95,3 +95,27 @@ def test_the_cli_refuses_them_from_markdown_and_jsonl(tmp_path, monkeypatch):
     report = json.loads(result.stdout)
     assert report["imported"] == [] and len(report["skipped"]) == len(BAD_IDS) + 1
     assert all("segment" in skipped["reason"] for skipped in report["skipped"])
+
+
+BAD_DRAFT_KEYS = ["draft:a/../b", "draft:a/./b", "draft:a//b", "draft:a/", "draft:a/..", "draft:x/.", "draft:"]
+GOOD_DRAFT_KEYS = ["draft:3f2a9c", "draft:team/2024/db", "draft:a/.hidden", "draft:a/...", "draft:..x/y",
+                   "draft:" + "a" * 120]
+
+
+@pytest.mark.parametrize("value", BAD_DRAFT_KEYS + ["draft:" + "a" * 121])
+def test_a_draft_key_with_dot_or_empty_segments_is_refused_by_the_review_and_similar_endpoints(client, value):
+    # A draft key is the {id} of /v1/incidents/{id}/feedback: the same segments would be rewritten away.
+    from api.incidents.schemas import is_draft_key
+
+    assert not is_draft_key(value)
+    for path in ("/v1/reviews", "/v1/similar"):
+        response = client.post(path, json={"text": TEXT, "draft_key": value})
+        assert response.status_code == 422, (path, response.text[:300])
+        assert value not in response.text
+
+
+@pytest.mark.parametrize("value", GOOD_DRAFT_KEYS)
+def test_ordinary_draft_keys_are_kept(value):
+    from api.incidents.schemas import is_draft_key
+
+    assert is_draft_key(value)

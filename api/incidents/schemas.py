@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,7 +25,20 @@ MAX_ID_CHARS = FIELD_LIMITS["id"]
 ServiceName = Annotated[str, Field(max_length=FIELD_LIMITS["service"])]
 TagName = Annotated[str, Field(max_length=FIELD_LIMITS["tag"])]
 # Feedback on a draft that is not stored is kept under a key of this form (see POST /v1/reviews `draft_key`).
-DRAFT_KEY_PATTERN = r"^draft:[A-Za-z0-9._:/-]{1,120}$"
+# The key is a URL path segment of /v1/incidents/{key}/feedback, so, like an id, no segment after a slash
+# may be empty, "." or "..": browsers, curl and proxies normalise those away. Each segment is spelt out
+# (a first character that is not a dot, or a dot and then one, or two dots and then anything) rather than
+# checked by a look-ahead, which pydantic's regular expressions do not have; segments cannot overlap, so
+# the match is linear.
+_DRAFT_SEGMENT = r"(?:[A-Za-z0-9_:-][A-Za-z0-9._:-]*|\.[A-Za-z0-9_:-][A-Za-z0-9._:-]*|\.\.[A-Za-z0-9._:-]+)"
+DRAFT_KEY_PATTERN = rf"^draft:[A-Za-z0-9._:-]*(?:/{_DRAFT_SEGMENT})*$"
+DRAFT_KEY_MAX_CHARS = len("draft:") + 120
+_DRAFT_KEY = re.compile(DRAFT_KEY_PATTERN)
+
+
+def is_draft_key(value: str) -> bool:
+    """A key feedback on an unstored draft is kept under: `draft:` and 1-120 characters, no `.`/`..` segments."""
+    return len("draft:") < len(value) <= DRAFT_KEY_MAX_CHARS and _DRAFT_KEY.match(value) is not None
 
 
 def encodable(value: str | None) -> str | None:
@@ -195,7 +209,7 @@ class SimilarRequest(BaseModel):
 
     text: str = Field(min_length=1, description="a draft postmortem or any description of an incident")
     k: int | None = Field(None, ge=1, le=100, description="how many (default 5; at most max_k)")
-    draft_key: str | None = Field(None, pattern=DRAFT_KEY_PATTERN,
+    draft_key: str | None = Field(None, pattern=DRAFT_KEY_PATTERN, min_length=7, max_length=DRAFT_KEY_MAX_CHARS,
                                   description="the key feedback was given under for this draft (draft:…)")
     service: str | None = Field(None, max_length=200)
     since: dt.date | None = None

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from pydantic import ValidationError
 
 from api.incidents.schemas import (
-    DRAFT_KEY_PATTERN,
+    is_draft_key,
     FeedbackRequest,
     FeedbackResult,
     ImportResult,
@@ -28,7 +27,6 @@ from reviewer.corpus.extract import record_from_mapping, record_from_markdown
 from reviewer.corpus.types import IncidentFilters, IncidentRecord
 from reviewer.errors import PmreviewError
 
-_DRAFT_KEY = re.compile(DRAFT_KEY_PATTERN)
 
 
 MARKDOWN_TYPES = ("text/markdown", "text/x-markdown", "text/plain")
@@ -132,7 +130,7 @@ def similar_to_text(state: ServiceState, body: SimilarRequest, k: int) -> list[S
 
 def add_feedback(state: ServiceState, incident_id: str, body: FeedbackRequest) -> FeedbackResult:
     corpus = state.require_corpus()
-    if not _DRAFT_KEY.match(incident_id) and corpus.get(incident_id, with_text=False) is None:
+    if not is_draft_key(incident_id) and corpus.get(incident_id, with_text=False) is None:
         raise NotFound(f"no incident {incident_id!r} (feedback on a draft uses its draft key, 'draft:…')")
     if corpus.get(body.other_id, with_text=False) is None:
         raise NotFound(f"no incident {body.other_id!r}")

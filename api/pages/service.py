@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 
 from api.incidents import service as incidents
 from api.incidents.schemas import (
-    DRAFT_KEY_PATTERN,
+    is_draft_key,
     FeedbackRequest,
     IncidentOut,
     IncidentSummary,
@@ -42,7 +42,6 @@ from reviewer.errors import PmreviewError
 
 PAGE_SIZE = 20
 DIMENSIONS = ("blame", "time", "metrics", "detail")
-_DRAFT_KEY = re.compile(DRAFT_KEY_PATTERN)
 # Raw HTML in rule docs is shown as text: docs are ours, but nothing on these pages trusts markup.
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -83,7 +82,7 @@ def draft_key_for(text: str, given: str | None) -> str:
     The review page hands the key back in its forms, so feedback survives edits of the same
     draft; a first review derives it from the text (a draft is not stored anywhere).
     """
-    if given and _DRAFT_KEY.match(given):
+    if given and is_draft_key(given):
         return given
     return "draft:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
@@ -136,7 +135,7 @@ def _quote(text: str, start: int, end: int, limit: int = 160) -> str:
 
 
 def feedback_on_draft(state: ServiceState, draft_key: str, other_id: str) -> None:
-    if not _DRAFT_KEY.match(draft_key):
+    if not is_draft_key(draft_key):
         raise InvalidField.one(("form", "draft_key"), "not a draft key (draft:…)")
     incidents.add_feedback(state, draft_key, FeedbackRequest(other_id=other_id))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.incidents.schemas import DRAFT_KEY_PATTERN, RecurrenceOut, SimilarIncidentOut, encodable
+from api.incidents.schemas import DRAFT_KEY_MAX_CHARS, DRAFT_KEY_PATTERN, RecurrenceOut, SimilarIncidentOut, encodable
 
 
 class ReviewOptions(BaseModel):
@@ -40,7 +40,7 @@ class ReviewRequest(BaseModel):
     config: ReviewOptions | None = Field(None, description="overrides of the review configuration")
     similar: bool = Field(True, description="include the similar past incidents (false skips the search)")
     k: int | None = Field(None, ge=1, le=100, description="how many similar incidents (default 5; at most max_k)")
-    draft_key: str | None = Field(None, pattern=DRAFT_KEY_PATTERN,
+    draft_key: str | None = Field(None, pattern=DRAFT_KEY_PATTERN, min_length=7, max_length=DRAFT_KEY_MAX_CHARS,
                                   description="a stable key for this draft, 'draft:…': incidents marked "
                                               "'not similar' under it (POST /v1/incidents/{draft_key}/feedback) "
                                               "are left out")
