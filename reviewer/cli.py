@@ -122,6 +122,10 @@ def check(
     server_url: Annotated[Optional[str], typer.Option(
         envvar="PMREVIEW_SERVER_URL",
         help="Base URL of your pmreview service: SARIF links each rule to its /rules/CODE page there.")] = None,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", envvar="PMREVIEW_DATABASE_URL", show_envvar=True,
+        help="A corpus of past incidents (SQLAlchemy URL): say when a draft's root cause recurs there. "
+             "Without it, check opens no store and loads no embedding model.")] = None,
 ) -> None:
     """Review postmortems and report what needs work."""
     import time
@@ -231,6 +235,8 @@ def check(
         if progress_bar is not None:
             progress_bar.stop()
 
+    if db:
+        _add_recurrence(db, reviews)
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     options = RunOptions(fail_on_never=never, elapsed=time.perf_counter() - started, rules_url=server_url)
     report = render(output_format, reviews, color=use_color and output_format == "text", options=options)
@@ -249,6 +255,30 @@ def check(
     if any(Gate.of(r, options, fallback=first).fails(r) for r in reviews):
         raise typer.Exit(EXIT_FAIL)
     raise typer.Exit(EXIT_OK)
+
+
+def _add_recurrence(db: str, reviews: list) -> None:
+    """Each reviewed draft's recurrence in the corpus at `db`, as the fact `recurrence`.
+
+    Information only, as in the service: a store that cannot answer is a warning on stderr, never a
+    failed check, and the gate does not read it.
+    """
+    from reviewer.corpus.commands import open_corpus
+
+    try:
+        corpus = open_corpus(db)
+    except PmreviewError as exc:
+        typer.echo(f"pmreview: warning: no recurrence: {exc}", err=True)
+        return
+    try:
+        for review in reviews:
+            if review.error or not review.text:
+                continue
+            review.facts["recurrence"] = corpus.recurrence(review.text).to_dict()
+    except PmreviewError as exc:
+        typer.echo(f"pmreview: warning: no recurrence: {exc}", err=True)
+    finally:
+        corpus.close()
 
 
 def _stderr_console():

@@ -93,3 +93,46 @@ def test_causes_lists_recurring_groups(env):
     data = json.loads(invoke("causes", "--format", "json", "--since", "2020-01-01").stdout)
     expiry = next(g for g in data if g["category"] == "expiry")
     assert expiry["incident_ids"] == ["inc-a2", "inc-a3"] and expiry["first_date"] == "2020-06-10"
+
+
+DRAFT = """# Proxy outage
+
+## Summary
+
+Requests through the edge proxy failed for 40 minutes.
+
+## Root cause
+
+The TLS certificate on the proxy expired: nothing renewed it and no alert watched its expiry date.
+"""
+
+
+def test_check_with_a_store_says_when_the_drafts_cause_recurs(env, tmp_path):
+    invoke("import", str(env))
+    draft = tmp_path / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    as_json = invoke("check", str(draft), "--format", "json", "--fail-on", "never")
+    assert as_json.exit_code == 0, as_json.output
+    recurrence = json.loads(as_json.stdout)["files"][0]["facts"]["recurrence"]
+    assert recurrence["count"] >= 2 and set(recurrence["earlier_incident_ids"]) <= {"inc-a1", "inc-a2", "inc-a3"}
+    as_text = invoke("check", str(draft), "--fail-on", "never", "--no-color")
+    assert f"{draft}: recurring root cause: {recurrence['message']}" in as_text.stdout
+
+
+def test_check_without_a_store_reports_no_recurrence(env, tmp_path, monkeypatch):
+    monkeypatch.delenv("PMREVIEW_DATABASE_URL")
+    draft = tmp_path / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    result = invoke("check", str(draft), "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert "recurrence" not in json.loads(result.stdout)["files"][0]["facts"]
+
+
+def test_check_with_a_store_that_cannot_open_still_checks_and_warns(env, tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    result = invoke("check", str(draft), "--db", "postgresql+psycopg://user:s3cret@127.0.0.1:1/none",
+                    "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert "recurrence" not in json.loads(result.stdout)["files"][0]["facts"]
+    assert "no recurrence" in result.output and "s3cret" not in result.output

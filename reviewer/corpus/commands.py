@@ -45,14 +45,19 @@ def _date(value: str | None, option: str) -> date | None:
         raise _fail(f"{option} takes a date as YYYY-MM-DD; got {value!r}") from None
 
 
-def _open(db: str | None):
+def open_corpus(db: str | None):
+    """The corpus at `db`, with the team's own root-cause categories (`cause-taxonomy`) from the config
+    found from here upwards; PmreviewError when it cannot be opened."""
     from reviewer.config import find_config
     from reviewer.corpus.service import Corpus
     from reviewer.corpus.taxonomy import taxonomy_of_config
 
+    return Corpus.open(db, taxonomy=taxonomy_of_config(find_config(Path.cwd())))
+
+
+def _open(db: str | None):
     try:
-        # A team's own root-cause categories (`cause-taxonomy`) from the config found from here upwards.
-        return Corpus.open(db, taxonomy=taxonomy_of_config(find_config(Path.cwd())))
+        return open_corpus(db)
     except PmreviewError as exc:
         raise _fail(str(exc)) from None
 

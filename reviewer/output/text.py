@@ -165,7 +165,11 @@ def _scores_line(path: str, review: Review, style: _Style) -> str:
         parts.append("no findings")
     if review.suppressed:
         parts.append(f"{review.suppressed} suppressed")
-    return f"{style(path, _BOLD)}: " + "; ".join(parts)
+    line = f"{style(path, _BOLD)}: " + "; ".join(parts)
+    recurrence = (review.facts or {}).get("recurrence")  # only with `check --db`
+    if recurrence and recurrence.get("count"):
+        line += f"\n{style(path, _BOLD)}: recurring root cause: {_one_line(recurrence['message'])}"
+    return line
 
 
 def _summary_line(reviews: Sequence[Review], style: _Style) -> str:
