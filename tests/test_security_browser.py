@@ -114,7 +114,8 @@ def test_a_form_on_another_site_is_refused_and_changes_nothing(browser, base_url
 def test_the_services_own_not_similar_form_works(browser, base_url, javascript):
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
-    incident_id = "inc-b1" if javascript else "inc-c1"
+    # Two incidents with neighbours the other tests here leave unmarked (the ranking abstains: inc-c1 has none).
+    incident_id = "inc-b1" if javascript else "inc-a2"
     try:
         page.goto(f"{base_url}/incidents/{incident_id}")
         first = page.locator("li.similar button[name=other_id]").first

@@ -22,6 +22,16 @@ def app(analyzer, tmp_path_factory):
 
 
 @pytest.fixture()
+def fresh_client(analyzer, tmp_path):
+    """A client of a service of its own: a test that marks incidents "not similar" changes no other
+    test's similar lists (the ranking abstains, so the small fixture corpus has few neighbours)."""
+    app = make_app(analyzer, tmp_path / "corpus.sqlite3")
+    with TestClient(app):
+        assert app.state.service.wait_started(120) and app.state.service.ready
+        yield TestClient(app)
+
+
+@pytest.fixture()
 def client(app):
     """A fresh client per test (no cookies carried over), no Origin header unless a test sends one."""
     return TestClient(app)
@@ -117,8 +127,8 @@ def test_a_cross_site_not_similar_post_is_refused_and_changes_nothing(app, clien
 @pytest.mark.parametrize("headers", [{"Origin": "http://testserver"}, {"Sec-Fetch-Site": "same-origin"},
                                      {"Origin": "https://pmreview.example", "X-Forwarded-Host": "pmreview.example"},
                                      {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}])
-def test_a_same_origin_post_is_obeyed(app, client, headers):
-    incident_id = "inc-b1"
+def test_a_same_origin_post_is_obeyed(fresh_client, headers):
+    client, incident_id = fresh_client, "inc-b1"
     other = similar_ids(client, incident_id)[0]
     done = client.post(f"/incidents/{incident_id}/not-similar", data={"other_id": other}, headers=headers,
                        follow_redirects=False)
@@ -126,10 +136,10 @@ def test_a_same_origin_post_is_obeyed(app, client, headers):
     assert other not in similar_ids(client, incident_id)
 
 
-def test_without_origin_headers_the_form_token_of_the_page_is_needed(client):
+def test_without_origin_headers_the_form_token_of_the_page_is_needed(fresh_client):
     """An old browser sends neither header: the hidden token of the page it came from (tied to the
     SameSite cookie the page set) lets it through; a token for another form, or another cookie's, does not."""
-    incident_id = "inc-c1"
+    client, incident_id = fresh_client, "inc-a2"
     page = client.get(f"/incidents/{incident_id}")
     cookie = page.cookies.get(csrf.COOKIE) or client.cookies.get(csrf.COOKIE)
     assert cookie and "samesite=strict" in page.headers["set-cookie"].lower()
