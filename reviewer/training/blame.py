@@ -975,7 +975,9 @@ never read):
 - a sentence with no parse signal is reported on the model's word alone when
   P(blame) >= {t['alone']} and it has a sure human agent, an address to someone, "nobody",
   "human error", a judgement or hindsight (`features.may_report_alone`), as the kind the model
-  finds most likely (PM201 person fault, PM202 human error, PM203 hindsight, PM204 judgement).
+  finds most likely unless the parse names another kind outright (`features.reported_kind`: a
+  judging word, "human error", hindsight about a person's act; "a rookie mistake" is PM204)
+  (PM201 person fault, PM202 human error, PM203 hindsight, PM204 judgement).
 
 Only candidate sentences are scored (a human agent, a second person or a blame cue:
 `features.candidate`), so the cost stays a few per cent of the spaCy parse.

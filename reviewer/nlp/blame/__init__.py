@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reviewer.nlp.blame.detectors import authored_sentences, detect, detect_sentence
-from reviewer.nlp.blame.features import candidate, may_report_alone
+from reviewer.nlp.blame.features import candidate, may_report_alone, reported_kind
 from reviewer.nlp.blame.model import BlameModel, load_model
 from reviewer.nlp.blame.rewrites import model_rewrite, participle
 from reviewer.nlp.blame.signals import (COUNTERFACTUAL, HUMAN_ERROR, JUDGEMENT, MINIMISER, MODEL_ONLY,
@@ -70,9 +70,10 @@ def review_block(alone: Analysis, model: BlameModel | None, allowlist: frozenset
             kept = _combine(signal, scored[0] if scored else None, limits)
             if kept is not None:
                 out.append(kept)
-        if scored is not None and not classified and scored[0] >= limits["alone"] and not in_action \
-                and may_report_alone(scored[2], sentence.sent, scored[1]):
-            out.append(_model_signal(sentence, scored[0], scored[1], allowlist))
+        if scored is not None and not classified and scored[0] >= limits["alone"] and not in_action:
+            kind = reported_kind(scored[2], scored[1])
+            if may_report_alone(scored[2], sentence.sent, kind):
+                out.append(_model_signal(sentence, scored[0], kind, allowlist))
     return out
 
 

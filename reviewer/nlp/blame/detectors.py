@@ -296,6 +296,13 @@ _DENIAL = re.compile(r"\b(not|never|no|isn't|wasn't|rather than|instead of|beyon
                      r"rarely|seldom|avoid|myth|without)\b", re.I)
 
 
+def _judges(token) -> bool:
+    """A word that judges a person by itself ("rookie", "careless"), not a neutral "experience"."""
+    words = {token.lower_, token.lemma_.lower()}
+    return bool(words & lex.JUDGEMENT_WORDS) or (
+        bool(words & lex.COMPETENCE_WORDS) and not words & lex.COMPETENCE_CONTEXT_WORDS)
+
+
 def _human_error(sentence: Sentence, section_kind: SectionKind | None) -> list[BlameSignal]:
     sent = sentence.sent
     for token in sent:
@@ -324,6 +331,8 @@ def _human_error(sentence: Sentence, section_kind: SectionKind | None) -> list[B
             continue
         if in_quotes(sentence, found[0]):
             continue
+        if any(c.dep_ in ("amod", "compound", "poss", "nmod") and _judges(c) for c in found[-1].children):
+            continue  # "a rookie mistake", "a careless error": a judgement of the person (PM204), not a cause
         in_cause_section = section_kind in (SectionKind.ROOT_CAUSE, SectionKind.TRIGGER)
         cause_words = {t.lemma_.lower() for t in sent} & lex.CAUSE_WORDS
         head_of = found[-1].head

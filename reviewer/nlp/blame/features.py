@@ -74,7 +74,7 @@ def candidate(sent: Any, allowlist: frozenset[str] = frozenset()) -> bool:
 _ALONE_MARKERS = frozenset({"M_PERSON_SUBJ", "M_YOU_SUBJ", "M_SELF_SUBJ", "M_PERSON_AGENT", "M_PERSON_POSS",
                             "M_NOBODY_SUBJ", "M_SECOND_PERSON", "M_HUMAN_ERROR", "M_JUDGEMENT", "G_COMPETENCE",
                             "M_MODAL_PERFECT_PERSON", "M_MODAL_PERFECT_CATCH", "M_PERSON_PASSIVE_SUBJ",
-                            "M_HAD_INVERTED"})
+                            "M_HAD_INVERTED", "M_PERSON_HAD_DONE"})
 
 
 _SELF_FAULT = frozenset({"M_SELF_NEG_PAST", "M_SELF_FAULT_VERB", "M_SELF_BAD_OBJECT", "M_WITHOUT_SAFEGUARD"})
@@ -88,9 +88,35 @@ _KIND_MARKERS = {
                                "M_NOBODY_SUBJ", "M_BLAME_WORD"}),
     "human-error-cause": frozenset({"M_HUMAN_ERROR", "M_ERROR_NOUN"}),
     "counterfactual": frozenset({"M_MODAL_PERFECT_PERSON", "M_MODAL_PERFECT_CATCH", "M_HAD_INVERTED", "M_IF",
+                                 "M_PERSON_HAD_DONE",
                                  "M_WH_WHY", "M_WH_HOW", "M_NOBODY_SUBJ"}),
     "judgmental": frozenset({"M_JUDGEMENT", "G_COMPETENCE", "M_HASTE"}),
 }
+
+
+# Markers that name one kind by themselves, strongest first: a judging word outranks the error noun
+# it judges ("a rookie mistake" is a judgement), "human error" outranks hindsight about it, and
+# hindsight said of a person outranks the person as a plain subject.
+_DECIDING_MARKERS = (
+    ("G_COMPETENCE", "judgmental"), ("M_JUDGEMENT", "judgmental"),
+    ("M_HUMAN_ERROR", "human-error-cause"),
+    ("M_MODAL_PERFECT_PERSON", "counterfactual"), ("M_MODAL_PERFECT_CATCH", "counterfactual"),
+    ("M_PERSON_HAD_DONE", "counterfactual"), ("M_HAD_INVERTED", "counterfactual"),
+    ("M_PERSON_FAULT_VERB", "person-fault"), ("M_PERSON_BAD_OBJECT", "person-fault"),
+    ("M_YOU_FAULT_VERB", "person-fault"), ("M_PERSON_NEG_PAST", "person-fault"), ("M_NOBODY_PAST", "person-fault"),
+    ("M_BLAME_WORD", "person-fault"),
+)
+
+
+def reported_kind(found: set[str], model_kind: str) -> str:
+    """The kind (and so the rule) of a finding the model makes alone: the model's most likely kind
+    when one of that kind's deciding markers backs it, else the kind of the strongest deciding
+    marker present (the model's second-best guesses between kinds are least reliable where the
+    parse names the kind outright), else the model's kind."""
+    deciding = [kind for marker, kind in _DECIDING_MARKERS if marker in found]
+    if not deciding or model_kind in deciding:
+        return model_kind
+    return deciding[0]
 
 
 def may_report_alone(found: set[str], sent: Any, kind: str | None = None) -> bool:
@@ -186,6 +212,8 @@ def markers(sent: Any, allowlist: frozenset[str] = frozenset()) -> set[str]:
             out.add("M_IF")
         if lower == "had" and dep == "aux" and token.i == min(t.i for t in head.subtree):
             out.add("M_HAD_INVERTED")
+        if lower == "had":
+            out |= _had_done(token, allowlist)
         if token.tag_ == "VBN" and token.pos_ in ("VERB", "AUX"):
             found = modal_perfect(token)
             if found is not None:
@@ -236,6 +264,35 @@ def markers(sent: Any, allowlist: frozenset[str] = frozenset()) -> set[str]:
             out.add("M_QUOTE")
         if lemma in lex.SYSTEM_FIX_WORDS:
             out.add("M_FIX_WORD")
+    return out
+
+
+_STATE_VERBS = frozenset({"be", "know", "understand", "hear", "receive", "get", "have", "need"})
+
+
+def _had_done(had, allowlist) -> set[str]:
+    """Markers of a past perfect "had" that puts an act in a condition: "had the admin checked …"
+    (the inversion, which the parser often reads as a main verb "had" with a clause under it) and
+    "if the DBA had read …". With a person as the subject of an active act (not "had been paged",
+    not "had known": what the system did not tell the person) it is hindsight about a person."""
+    verb = had.head if had.dep_ == "aux" else next(
+        (c for c in had.children if c.dep_ in ("ccomp", "xcomp", "advcl") and c.tag_ in ("VBN", "VBD") and c.i > had.i),
+        None)
+    if verb is None or verb.tag_ not in ("VBN", "VBD") or verb.i < had.i:
+        return set()
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return set()
+    out: set[str] = set()
+    inverted = had.i < subject.i < verb.i and (had.i == had.sent.start or not had.nbor(-1).is_alpha
+                                                or had.nbor(-1).pos_ in ("VERB", "AUX", "ADJ", "ADV", "PUNCT"))
+    conditional = any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children) or (
+        had.i > 0 and any(t.lower_ in ("if", "unless") for t in had.doc[max(had.sent.start, subject.left_edge.i - 1):subject.left_edge.i]))
+    if inverted:
+        out.add("M_HAD_INVERTED")
+    if (inverted or conditional) and _is_person(subject, allowlist) == 1.0 \
+            and verb.lemma_.lower() not in _STATE_VERBS and not any(c.dep_ == "auxpass" for c in verb.children):
+        out.add("M_PERSON_HAD_DONE")
     return out
 
 

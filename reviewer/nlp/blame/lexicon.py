@@ -162,7 +162,7 @@ MANNER_WORDS = frozenset({"hurry", "rush", "rushed", "hastily", "hasty", "shortc
                           "cowboy", "yolo", "blindly", "recklessly", "unilaterally", "impatient", "impatiently",
                           "sneak", "snuck"})
 # Competence and state of mind: "a rookie mistake", "out of their depth", "lacked the experience".
-COMPETENCE_WORDS = frozenset({"rookie", "newbie", "noob", "beginner", "novice", "greenhorn", "schoolboy", "inexperienced", "inexperience", "incompetent",
+COMPETENCE_WORDS = frozenset({"rookie", "amateur", "newbie", "noob", "beginner", "novice", "greenhorn", "schoolboy", "inexperienced", "inexperience", "incompetent",
                               "incompetence", "depth", "unqualified", "untrained", "clueless", "ignorant",
                               "ignorance", "naive", "naivety", "complacent", "complacency", "distracted",
                               "inattentive", "lazy", "sloppy", "careless", "negligent", "skill", "competence",
