@@ -239,3 +239,24 @@ def test_a_judged_mistake_is_filed_as_a_judgement(review_text, model, sentence):
     review = review_text(doc(sentence), select=[BLAME])
     codes = blame_codes(review)
     assert "PM204" in codes and "PM202" not in codes, [(f.code, f.message) for f in review.findings]
+
+
+# The fault act in a relative clause about a person (our own sentences, not in the training data)
+@pytest.mark.parametrize("sentence", [
+    "The technician who accidentally cut the fibre has been suspended, the company said.",
+    "The admin who forgot to renew the domain has left the company.",
+    "A consultant who inadvertently unplugged the storage shelf was escorted out, the landlord said.",
+])
+def test_a_fault_in_a_relative_clause_about_a_person_is_caught(review_text, model, sentence):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert "PM201" in blame_codes(review), [(f.code, f.message) for f in review.findings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The engineer who restarted the proxy was on call that night.",
+    "The cron job that accidentally wiped the cache has been disabled.",
+    "A broker who entered the order at 09:30 confirmed it with the desk.",
+])
+def test_relative_clauses_about_neutral_acts_or_systems_pass(review_text, model, sentence):
+    review = review_text(doc(sentence), select=[BLAME])
+    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]

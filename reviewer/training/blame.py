@@ -940,11 +940,11 @@ each reviewed as its own document:
 
 | label | sentences | plain | LOSO |
 |---|---|---|---|
-| counterfactual | 15 | 0.73 | 0.73 |
+| counterfactual | 15 | 0.73 | 0.80 |
 | human-error-cause | 14 | 0.86 | 0.86 |
 | judgmental | 3 | 1.00 | 1.00 |
-| person-fault | 28 | 0.68 | 0.71 |
-| **blameful caught** | 60 | **75.0%** | **76.7%** (target >= 90%: not met) |
+| person-fault | 28 | 0.75 | 0.82 |
+| **blameful caught** | 60 | **78.3%** | **83.3%** (target >= 90%: not met) |
 | **blameless flagged** | 99 | **1.0%** | **3.0%** (target <= 3%) |
 
 (Before this model, parse patterns + the old hashed-n-gram classifier: 41.7% caught, 0% flagged.)

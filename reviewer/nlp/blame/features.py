@@ -29,9 +29,15 @@ _ACTION_MODALS = frozenset({"will", "shall", "must", "need", "going"})
 _POSSIBLE_MODALS = frozenset({"could", "might", "may", "can", "would"})
 
 
+_RELATIVE = frozenset({"who", "that", "whom"})
+
+
 def _is_person(token, allowlist) -> float:
     if token.pos_ not in ("PROPN", "PRON", "NOUN"):
         return 0.0
+    if token.lower_ in _RELATIVE and token.head.dep_ == "relcl" and token.head.head is not token:
+        # "the technician who accidentally cut the fibre": the relative pronoun is its antecedent
+        return _is_person(token.head.head, allowlist)
     memo = token.doc.user_data.setdefault(("pmreview", "blame-person", allowlist), {})
     known = memo.get(token.i)
     if known is None:
