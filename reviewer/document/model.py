@@ -13,6 +13,8 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from reviewer.document.shown import plain, quote_in_blocks
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -273,8 +275,6 @@ class Postmortem:
     def quote(self, start: int, end: int, limit: int | None = None) -> str:
         """The words written in text[start:end], markup removed: what messages quote (never the
         analyser's prose, where code reads "code")."""
-        from reviewer.document.shown import quote_in_blocks
-
         return quote_in_blocks(self.text, self.blocks_overlapping(start, end), start, end, limit)
 
     def blocks_overlapping(self, start: int, end: int) -> list[ProseBlock]:
@@ -293,8 +293,6 @@ class Postmortem:
     def heading_text(self, section: Section) -> str:
         """A section's heading as the reader sees it (`Section.title` is the analyser's prose)."""
         if section.level == 7:  # a bold label: its span is the label itself, markers included
-            from reviewer.document.shown import plain
-
             return plain(self.text[section.heading.start : section.heading.end]).rstrip(":").strip() or section.title
         for block in self.blocks_overlapping(section.heading.start, section.heading.end):
             if block.kind == BlockKind.HEADING and section.heading.covers(block.span):

@@ -18,10 +18,18 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 
-from reviewer.document.model import Span
+
+class Range(NamedTuple):
+    """A 0-based, half-open range of characters: anything with `start` and `end` will do here (the
+    document model's Span among them), so this module needs nothing from the model that uses it."""
+
+    start: int
+    end: int
+
 
 # HTML on: raw tags and comments become html_inline tokens, which are then left out (never shown).
 _md = MarkdownIt("commonmark", {"html": True}).enable(["strikethrough"])
@@ -34,7 +42,7 @@ _REFERENCE_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\[[^\]\n]*\]")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def inline_source(text: str, span: Span) -> str:
+def inline_source(text: str, span: Range) -> str:
     """The inline Markdown in `span` of `text`, continuation lines joined without their container markers."""
     start, end = max(0, span.start), min(len(text), span.end)
     return _CONTAINER_PREFIX.sub("\n", text[start:end]).strip()
@@ -70,7 +78,7 @@ def quote(text: str, start: int, end: int, limit: int | None = None) -> str:
 
     For a span inside a block, `quote_in_block` reads the markup of the whole block (a span may
     start or end inside emphasis)."""
-    return _cut(plain(inline_source(text, Span(start, end))), limit)
+    return _cut(plain(inline_source(text, Range(start, end))), limit)
 
 
 def _cut(shown: str, limit: int | None) -> str:
@@ -79,7 +87,7 @@ def _cut(shown: str, limit: int | None) -> str:
     return shown
 
 
-def source_with_offsets(text: str, span: Span) -> tuple[str, list[int]]:
+def source_with_offsets(text: str, span: Range) -> tuple[str, list[int]]:
     """The inline Markdown in `span` and each char's offset in `text`, continuation lines without
     their container markers."""
     start, end = max(0, span.start), min(len(text), span.end)
@@ -117,7 +125,7 @@ def _shown_block(text: str, start: int, end: int) -> tuple[str, list[int], bool]
     once (str caches its hash), and a hit compares the same object."""
     from reviewer.document.prose import to_prose
 
-    raw, offsets = source_with_offsets(text, Span(start, end))
+    raw, offsets = source_with_offsets(text, Range(start, end))
     words, where = to_prose(CHECKBOX.sub(lambda m: " " * len(m.group(0)), raw, count=1), offsets, shown=True)
     ordered = all(a <= b for a, b in zip(where, where[1:]))
     return words, where, ordered
@@ -126,7 +134,7 @@ def _shown_block(text: str, start: int, end: int) -> tuple[str, list[int], bool]
 _PLACEHOLDER_WORD = re.compile(r"\bcode\b")
 
 
-def restore_code(words: str, text: str, blocks, sentence: Span, *, markdown: bool) -> str:
+def restore_code(words: str, text: str, blocks, sentence: Range, *, markdown: bool) -> str:
     """Words built from the analyser's tokens of a sentence (a rewrite), with each placeholder for
     inline code given back its code: as written (`x`, for text that goes into the document) when
     `markdown`, else its content. The n-th "code" of `words` is the n-th one of the sentence,
