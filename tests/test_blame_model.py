@@ -24,6 +24,22 @@ def blame_codes(review) -> list[str]:
     return [f.code for f in review.findings if f.code.startswith(BLAME)]
 
 
+def assert_flagged(review_text, sentence: str, code: str) -> None:
+    review = review_text(doc(sentence), select=[BLAME])
+    assert code in blame_codes(review), [(f.code, f.message) for f in review.findings]
+
+
+def assert_caught(review_text, sentence: str) -> None:
+    """Some kind of blame the rules PM201–PM204 report."""
+    review = review_text(doc(sentence), select=[BLAME])
+    assert set(blame_codes(review)) & set(CAUGHT), [(f.code, f.message) for f in review.findings]
+
+
+def assert_unflagged(review_text, sentence: str) -> None:
+    review = review_text(doc(sentence), select=[BLAME])
+    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+
+
 @pytest.fixture(scope="module")
 def model():
     from reviewer.nlp.blame import load_model
@@ -48,8 +64,7 @@ def model():
     "It was a beginner's mistake.",                                   # competence
 ])
 def test_blame_without_the_usual_words_is_caught(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert set(blame_codes(review)) & set(CAUGHT), [(f.code, f.message) for f in review.findings]
+    assert_caught(review_text, sentence)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -63,8 +78,7 @@ def test_blame_without_the_usual_words_is_caught(review_text, model, sentence):
     "What did the dashboards show the responder at the time?",        # a blameless question
 ])
 def test_hard_negatives_stay_unflagged(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+    assert_unflagged(review_text, sentence)
 
 
 def test_quoted_blame_stays_unflagged(review_text, model):
@@ -130,8 +144,7 @@ def test_the_package_has_one_entry_point_and_no_old_modules():
     ("The billing run was brought down by human error.", "PM202"),             # human error as the by-agent
 ])
 def test_parse_patterns_for_other_shapes(review_text, sentence, code):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert code in blame_codes(review), [(f.code, f.message) for f in review.findings]
+    assert_flagged(review_text, sentence, code)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -142,8 +155,7 @@ def test_parse_patterns_for_other_shapes(review_text, sentence, code):
     "We hastily rolled back once the errors started.",                         # the pace of our own response
 ])
 def test_parse_patterns_leave_their_look_alikes(review_text, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+    assert_unflagged(review_text, sentence)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -152,8 +164,7 @@ def test_parse_patterns_leave_their_look_alikes(review_text, sentence):
     "Who approved this change?",
 ])
 def test_blaming_questions_are_caught(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert "PM201" in blame_codes(review), [(f.code, f.message) for f in review.findings]
+    assert_flagged(review_text, sentence, "PM201")
 
 
 @pytest.mark.parametrize("sentence", [
@@ -162,8 +173,7 @@ def test_blaming_questions_are_caught(review_text, model, sentence):
     "How did the team decide to fail over?",
 ])
 def test_questions_about_systems_and_events_pass(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+    assert_unflagged(review_text, sentence)
 
 
 @pytest.mark.parametrize("sentence,code", [
@@ -173,8 +183,7 @@ def test_questions_about_systems_and_events_pass(review_text, model, sentence):
     ("One of our admins forgot to renew the domain.", "PM201"),               # "one of <people>" is a person
 ])
 def test_competence_hindsight_and_members_of_groups(review_text, sentence, code):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert code in blame_codes(review), [(f.code, f.message) for f in review.findings]
+    assert_flagged(review_text, sentence, code)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -184,8 +193,7 @@ def test_competence_hindsight_and_members_of_groups(review_text, sentence, code)
     "One of the nodes failed to rejoin the cluster.",
 ])
 def test_their_system_look_alikes_pass(review_text, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+    assert_unflagged(review_text, sentence)
 
 
 # Kinds still missed after the rebuild (our own sentences, none of them in the training data):
@@ -201,8 +209,7 @@ def test_their_system_look_alikes_pass(review_text, sentence):
     "The broken release was his mistake alone.",
 ])
 def test_new_kinds_are_caught(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert set(blame_codes(review)) & set(CAUGHT), [(f.code, f.message) for f in review.findings]
+    assert_caught(review_text, sentence)
 
 
 @pytest.mark.parametrize("sentence", [
@@ -216,8 +223,7 @@ def test_new_kinds_are_caught(review_text, model, sentence):
     "The orchestrator didn't give the nodes enough time to drain before the reboot.",
 ])
 def test_look_alikes_of_the_new_kinds_pass(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+    assert_unflagged(review_text, sentence)
 
 
 def test_reported_kind_follows_the_strongest_marker():
@@ -248,8 +254,7 @@ def test_a_judged_mistake_is_filed_as_a_judgement(review_text, model, sentence):
     "A consultant who inadvertently unplugged the storage shelf was escorted out, the landlord said.",
 ])
 def test_a_fault_in_a_relative_clause_about_a_person_is_caught(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert "PM201" in blame_codes(review), [(f.code, f.message) for f in review.findings]
+    assert_flagged(review_text, sentence, "PM201")
 
 
 @pytest.mark.parametrize("sentence", [
@@ -258,5 +263,4 @@ def test_a_fault_in_a_relative_clause_about_a_person_is_caught(review_text, mode
     "A broker who entered the order at 09:30 confirmed it with the desk.",
 ])
 def test_relative_clauses_about_neutral_acts_or_systems_pass(review_text, model, sentence):
-    review = review_text(doc(sentence), select=[BLAME])
-    assert blame_codes(review) == [], [(f.code, review.text[f.start:f.end]) for f in review.findings]
+    assert_unflagged(review_text, sentence)
