@@ -9,6 +9,7 @@ the parse already happened in extract.py.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 # A sentence ends at . ! ? (or a line break) followed by space and a capital, digit or quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9])|\n+")
@@ -87,9 +88,6 @@ def cause_text(root_cause: str, summary: str, prose: str) -> str:
     """The cause spans joined into one text (what the classifier reads and the "cause" field embeds)."""
     text = " ".join(cause_spans(root_cause, summary, prose))
     return text[:MAX_CAUSE_CHARS]
-
-
-from dataclasses import dataclass, field  # noqa: E402
 
 
 @dataclass(slots=True)
