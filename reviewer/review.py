@@ -55,18 +55,10 @@ class Review:
     too_complex: bool = False  # stopped past its time budget (config review_budget_seconds)
 
     def fails(self, config: Config) -> bool:
-        """Does this review fail the bar (`fail_on`, `fail_under`, per dimension)?"""
-        if self.error:
-            return True
-        if any(f.severity.rank >= config.fail_on.rank for f in self.findings):
-            return True
-        if self.scores is not None:
-            if config.fail_under is not None and self.scores.overall < config.fail_under:
-                return True
-            for dimension, bar in config.fail_under_dimension.items():
-                if self.scores.dimensions[dimension] < bar:
-                    return True
-        return False
+        """Does this review fail the bar (`fail_on`, `fail_under`, per dimension)? See `output.common.Gate`."""
+        from reviewer.output.common import Gate
+
+        return Gate.for_config(config).fails(self)
 
 
 class Reviewer:

@@ -161,7 +161,10 @@ class Gate:
             from reviewer.config import Config
 
             config = Config()
-        never = options is not None and options.fail_on_never
+        return cls.for_config(config, never=options is not None and options.fail_on_never)
+
+    @classmethod
+    def for_config(cls, config: Any, *, never: bool = False) -> Gate:
         return cls(fail_on=None if never else config.fail_on, fail_under=config.fail_under,
                    fail_under_dimension=dict(config.fail_under_dimension))
 
