@@ -22,7 +22,6 @@ loads a model: callers pass the Postmortem and, when they have it, the Analysis.
 from __future__ import annotations
 
 import bisect
-import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -30,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from reviewer.document.model import BlockKind, Postmortem, ProseBlock, SectionKind, Span, TimelineEntry
-from reviewer.document.timeexpr import MONTHS, ZONE, ZONE_OFFSETS, find_clocks, to_24h, zone_offset
+from reviewer.document.timeexpr import MONTHS, ZONE, ZONE_OFFSETS, find_clocks, find_dates, to_24h, zone_offset
 
 if TYPE_CHECKING:
     from reviewer.nlp.analysis import Analysis
@@ -641,15 +640,11 @@ def _new_sequence(doc: Postmortem, before: TimelineEntry, entry: TimelineEntry) 
 def _row_date_written(entry: TimelineEntry) -> bool:
     """The row's own date, as read ("Apr 2, 12:13 AM" with no year known anywhere is not read:
     the row is then placed like a row with no date, after the one before)."""
-    from reviewer.document.timeexpr import find_dates
-
     return bool(entry.day is not None and entry.time_text and find_dates(entry.time_text, default_year=2000))
 
 
 def leading_date(doc: Postmortem, entry: TimelineEntry) -> Span | None:
     """Where a row with no clock time starts with a date ("- 2024-06-21: image removed"), or None."""
-    from reviewer.document.timeexpr import find_dates
-
     if entry.time_span is not None and entry.time_text:
         found = find_dates(entry.time_text, entry.time_span.start, default_year=entry.day.year if entry.day else 2000)
         return found[0][1] if found else None
