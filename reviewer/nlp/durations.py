@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, computed_field, field_serializer
 
 from reviewer.document.model import Postmortem, Span
 from reviewer.facts import fact
+from reviewer.nlp.impact_window import PLACEHOLDER_DAY, stated_window
 
 if TYPE_CHECKING:
     from reviewer.nlp.analysis import Analysis
@@ -65,10 +66,7 @@ class IncidentTime(BaseModel):
     @property
     def day_offset(self) -> int | None:
         """With no date known: how many midnights the timeline crossed before this time (0, 1, …)."""
-        return None if self.date_known else (self.at.date() - _PLACEHOLDER_DAY).days
-
-
-_PLACEHOLDER_DAY = date(2000, 1, 1)
+        return None if self.date_known else (self.at.date() - PLACEHOLDER_DAY).days
 
 
 class Durations(BaseModel):
@@ -236,8 +234,6 @@ def derive_durations(doc: Postmortem, analysis: Analysis | None = None) -> Durat
 def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     from reviewer.nlp.times import detect_zone, resolve_rows
 
-    from reviewer.nlp.impact_window import stated_window
-
     window = stated_window(doc, analysis)
     rows = [r for r in resolve_rows(doc) if r.at is not None and not r.out_of_order and not r.date_only]
     if window is not None:
@@ -257,7 +253,7 @@ def _derive(doc: Postmortem, analysis: Analysis | None) -> Durations:
     if window is not None and window.start_date_known and rows and not any(r.day_known for r in rows):
         # "Between 10:26 and 14:40 on 3 March" over a timeline of bare clock times: the rows are
         # that day's (their own roll-overs kept), so that the two can be compared.
-        day = window.start.date() - _PLACEHOLDER_DAY
+        day = window.start.date() - PLACEHOLDER_DAY
         rows = [replace(r, at=r.at + day, day_known=True) for r in rows]
     # Rows in time order: a "Key events" summary above the detailed timeline is read with it.
     ordered = sorted(rows, key=lambda r: (r.at, r.index))
