@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from reviewer.document import Span
 from reviewer.document.model import SectionKind
 from reviewer.nlp.blame import lexicon as lex
-from reviewer.nlp.blame.agents import (_FORM_LEMMAS, _HAVE, by_agents, finite, has_modal, hypothetical, in_quotes, lemma_of,  # noqa: F401
+from reviewer.nlp.blame.agents import (_FORM_LEMMAS, _HAVE, by_agents, finite, hypothetical, in_quotes, lemma_of,
                                        modal_perfect, negated, person_strength, quoted_block, speaker_prefix,
                                        subjects)
-from reviewer.nlp.blame.rewrites import (capital, fault_rewrite, object_phrase, passive_rewrite, phrase,  # noqa: F401
-                                         sentence_is_one_clause, subtree_tokens)
+from reviewer.nlp.blame.rewrites import (capital, fault_rewrite, model_rewrite, phrase, sentence_is_one_clause,
+                                         subtree_tokens)
 from reviewer.nlp.blame.signals import (COUNTERFACTUAL, HUMAN_ERROR, JUDGEMENT, MINIMISER, PERSON_ACTION,
                                         PERSON_FAULT, BlameSignal)
 
@@ -178,8 +178,6 @@ def _omission_or_manner(sentence: Sentence, allowlist) -> list[BlameSignal]:
     ("the reviewer did not run the tests", "nobody validated the input"), a person who acted
     "without review" or "in a hurry". Alone these are as often plain narration ("Bob did not
     deploy during the freeze"); the model reads the rest of the sentence."""
-    from reviewer.nlp.blame.rewrites import model_rewrite
-
     question = _blaming_question(sentence, allowlist)
     if question:
         return question
