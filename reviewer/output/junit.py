@@ -73,7 +73,7 @@ def render(reviews: Sequence[Review], *, color: bool = False, options: RunOption
 
 def _suite(review: Review, gate: Gate) -> TestSuite:
     path = xml_text(uri_path(display_path(review)))
-    suite = TestSuite(xml_text(path))
+    suite = TestSuite(path)
     if review.error:
         case = TestCase("review", "pmreview", NOT_TIMED)
         error = Error(xml_text(review.error), "review-error")
