@@ -32,6 +32,7 @@ from pygls.uris import to_fs_path
 from reviewer import __version__
 from reviewer.config import Config, find_config
 from reviewer.errors import PmreviewError
+from reviewer.output.common import rule_page
 from reviewer.output.lsp import LspPositions, diagnostics
 from reviewer.review import Review, Reviewer
 
@@ -131,7 +132,7 @@ class PmreviewServer(LanguageServer):
         encoding = str(self.workspace.position_encoding or "utf-16")
         state.positions = LspPositions(text, encoding)
         state.review, state.reviewed_version = review, version
-        rule_url = (lambda code: f"{self.rules_url.rstrip('/')}/rules/{code}") if self.rules_url else None
+        rule_url = (lambda code: rule_page(self.rules_url, code)) if self.rules_url else None
         state.published = diagnostics(review, state.positions, rule_url)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=version,

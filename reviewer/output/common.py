@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from reviewer.findings import Severity
 
@@ -126,6 +127,11 @@ def jsonable(value: Any) -> Any:
     if callable(dump):
         return jsonable(dump(mode="json"))
     return safe_text(str(value))
+
+
+def rule_page(base_url: str, code: str) -> str:
+    """The `/rules/CODE` page of the pmreview service at `base_url` (SARIF help, LSP code links)."""
+    return f"{base_url.rstrip('/')}/rules/{quote(code)}"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from reviewer.output.common import (
     is_relative,
     jsonable,
     one_line,
+    rule_page,
     safe_text,
     uri_path,
 )
@@ -219,7 +220,7 @@ def _unknown_rule_descriptor(code: str, reviews: Sequence[Review]) -> dict[str, 
 def help_uri(code: str, rules_url: str | None) -> str:
     """The rule's page on the configured pmreview service, else its section of the rule docs."""
     if rules_url:
-        return f"{rules_url.rstrip('/')}/rules/{quote(code)}"
+        return rule_page(rules_url, code)
     repository = _repository_uri()
     if repository is None:  # no repository in the package metadata: the project page, which links the docs
         return _information_uri()
