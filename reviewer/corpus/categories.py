@@ -51,10 +51,19 @@ class Relevance:
         self.coef, self.intercept, self.keep_above = coef, intercept, keep_above
 
     def probability(self, category_match: np.ndarray, cause_cosine: np.ndarray, bm25: np.ndarray) -> np.ndarray:
-        top = float(bm25.max()) if bm25.size else 0.0
-        lexical = bm25 / top if top > 0 else np.zeros_like(bm25)
-        logit = self.intercept + self.coef[0] * category_match + self.coef[1] * cause_cosine + self.coef[2] * lexical
+        features = relevance_features(category_match, cause_cosine, bm25)
+        logit = (self.intercept + self.coef[0] * features[:, 0] + self.coef[1] * features[:, 1]
+                 + self.coef[2] * features[:, 2])
         return 1.0 / (1.0 + np.exp(-logit))
+
+
+def relevance_features(category_match: np.ndarray, cause_cosine: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+    """Per candidate: the query's probability of the candidate's category, the cosine of the two
+    cause embeddings, and BM25 over the whole texts relative to the query's best BM25 score
+    (what `Relevance` was trained on, reviewer/training/root_causes.py, and reads)."""
+    top = float(bm25.max()) if bm25.size else 0.0
+    lexical = bm25 / top if top > 0 else np.zeros_like(bm25)
+    return np.column_stack([category_match, cause_cosine, lexical]).astype(np.float64)
 
 
 class _Model:

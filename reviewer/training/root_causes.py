@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reviewer.corpus.categories import relevance_features
 from reviewer.corpus.types import ROOT_CAUSE_CATEGORIES
 from reviewer.resources import data_dir, models_dir
 
@@ -149,14 +150,6 @@ def cross_source(texts, labels, origins, vectors) -> dict:
 RELEVANCE_FEATURES = ("category", "cause_cosine", "lexical")
 CANDIDATES_PER_QUERY = 300
 KEEP_ABOVE = 0.2  # a similar incident is listed only with at least this probability of sharing the cause
-
-
-def relevance_features(category_match: np.ndarray, cause_cosine: np.ndarray, bm25: np.ndarray) -> np.ndarray:
-    """Per candidate: the query's probability of the candidate's category, the cosine of the two
-    cause embeddings, and BM25 over the whole texts relative to the query's best BM25 score."""
-    top = float(bm25.max()) if bm25.size else 0.0
-    lexical = bm25 / top if top > 0 else np.zeros_like(bm25)
-    return np.column_stack([category_match, cause_cosine, lexical]).astype(np.float64)
 
 
 def fit_relevance(texts, labels, origins, vectors, held_out: np.ndarray) -> dict:
