@@ -18,8 +18,6 @@ likely. Nothing is trained: the prototypes are embedded once per taxonomy and em
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import tomllib
 from dataclasses import dataclass, field
@@ -63,10 +61,6 @@ class TeamTaxonomy:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.categories]
-
-    def key(self) -> str:
-        data = [[c.name, c.description, list(c.examples), list(c.built_in)] for c in self.categories]
-        return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
     def _prototype_vectors(self, embedder) -> tuple[np.ndarray, np.ndarray]:
         """(unit vectors of every prototype, the category index of each), embedded once per embedder."""
