@@ -104,8 +104,7 @@ class Reviewer:
             for item, analysis in zip(batch, self.analyzer.analyze_many([item[1] for item in batch])):
                 analyses[id(item[1])] = analysis
 
-        for item in parsed:
-            review, doc, config, rules = item
+        for review, doc, config, rules in parsed:
             deadline = Deadline(config.review_budget_seconds)
             try:
                 if id(doc) in needs_nlp and id(doc) not in analyses:
