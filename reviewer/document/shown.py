@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 
+from reviewer.document.prose import CODE_WORD, to_prose
+
 
 class Range(NamedTuple):
     """A 0-based, half-open range of characters: anything with `start` and `end` will do here (the
@@ -123,15 +125,13 @@ def _shown_block(text: str, start: int, end: int) -> tuple[str, list[int], bool]
     """A block's shown words and where each stood, read once per block, not once per finding
     quoted from it (that was quadratic in a long paragraph full of findings). `text` hashes
     once (str caches its hash), and a hit compares the same object."""
-    from reviewer.document.prose import to_prose
-
     raw, offsets = source_with_offsets(text, Range(start, end))
     words, where = to_prose(CHECKBOX.sub(lambda m: " " * len(m.group(0)), raw, count=1), offsets, shown=True)
     ordered = all(a <= b for a, b in zip(where, where[1:]))
     return words, where, ordered
 
 
-_PLACEHOLDER_WORD = re.compile(r"\bcode\b")
+_PLACEHOLDER_WORD = re.compile(rf"\b{CODE_WORD}\b")
 
 
 def restore_code(words: str, text: str, blocks, sentence: Range, *, markdown: bool) -> str:
@@ -139,8 +139,6 @@ def restore_code(words: str, text: str, blocks, sentence: Range, *, markdown: bo
     inline code given back its code: as written (`x`, for text that goes into the document) when
     `markdown`, else its content. The n-th "code" of `words` is the n-th one of the sentence,
     whether the author wrote the word or a code span (rewrites keep the order of their words)."""
-    from reviewer.document.prose import CODE_WORD
-
     if CODE_WORD not in words:
         return words
     slots: list[str] = []
