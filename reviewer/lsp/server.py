@@ -221,7 +221,7 @@ def build_server(reviewer: Reviewer | None = None, *, debounce: float = DEBOUNCE
         offset = state.positions.offset(params.position.line, params.position.character)
         rules = all_rules()
         parts = []
-        for finding, published in zip(state.review.findings, state.published, strict=True):
+        for finding in state.review.findings:
             start, end = state.positions.finding_span(finding)
             if not start <= offset <= end:
                 continue
