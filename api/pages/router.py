@@ -38,6 +38,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import get_state
+from api.errors import request_id_of
 from api.pages import csrf, service
 from api.pages.inline import inline_html
 from api.problems import InvalidField, NotFound
@@ -97,7 +98,7 @@ def error_response(request: Request, exc: Exception) -> HTMLResponse:
         reasons = [str(e.get("msg", "invalid")) for e in exc.errors]
         return _error_page(request, 422, "Cannot review this", "; ".join(reasons), errors=[])
     if isinstance(exc, StoreError):
-        request_id = request.scope.get("state", {}).get("request_id")
+        request_id = request_id_of(request)
         log.error("store error", exc_info=exc.__cause__ or exc, extra={"fields": {"request_id": request_id}})
         detail = f"{exc} (request id {request_id})."
         if isinstance(exc, StoreRefused):
@@ -110,7 +111,7 @@ def error_response(request: Request, exc: Exception) -> HTMLResponse:
         log.error("store error", exc_info=exc)
         return _error_page(request, 503, "Store not reachable", "The incident store is not reachable; "
                            "try again later.", headers={"Retry-After": "30"})
-    request_id = request.scope.get("state", {}).get("request_id")
+    request_id = request_id_of(request)
     log.error("page failed", exc_info=exc, extra={"fields": {"request_id": request_id,
                                                              "route": request.scope.get("path")}})
     return _error_page(request, 500, "Something went wrong", "An internal error; the server log has the details"
