@@ -57,14 +57,12 @@ def xml_text(value: object) -> str:
 def render(reviews: Sequence[Review], *, color: bool = False, options: RunOptions | None = None) -> str:
     options = options or RunOptions()
     root = JUnitXml(name="pmreview")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
-    for review in reviews:
-        suite = _suite(review, Gate.of(review, options))
+    suites = [_suite(review, Gate.of(review, options)) for review in reviews]
+    for suite in suites:
         root.append(suite)  # not add_testsuite: it compares with every suite already there
-        totals["tests"] += suite.tests
-        totals["failures"] += suite.failures
-        totals["errors"] += suite.errors
-    root.tests, root.failures, root.errors = totals["tests"], totals["failures"], totals["errors"]
+    root.tests = sum(suite.tests for suite in suites)
+    root.failures = sum(suite.failures for suite in suites)
+    root.errors = sum(suite.errors for suite in suites)
     root.time = round(options.elapsed, 3) if options.elapsed is not None else NOT_TIMED
     tree = ET.fromstring(root.tostring())
     ET.indent(tree)
