@@ -373,8 +373,9 @@ def read_action_items(text: str, sections: list[Section], tables: list[Table], i
                 continue
             raw = text[span.start : span.end]
             markdown = _as_written(text, block.span)
+            shown = plain(markdown)
             found.append(ActionItem(
-                span=span, text=plain(markdown), owner=_owner_in(raw, plain(markdown)), ticket=_ticket_in(raw, span, links),
+                span=span, text=shown, owner=_owner_in(raw, shown), ticket=_ticket_in(raw, span, links),
                 due=_due_in(raw), done=checked, section=index, source="list", markdown=markdown,
                 text_span=block.span))
     found.sort(key=lambda a: a.span.start)
