@@ -27,8 +27,6 @@ _SELF = frozenset({"we", "i", "us", "our", "my"})
 _QUESTION_WORDS = frozenset({"why", "who", "how", "whose", "what"})
 _ACTION_MODALS = frozenset({"will", "shall", "must", "need", "going"})
 _POSSIBLE_MODALS = frozenset({"could", "might", "may", "can", "would"})
-
-
 _RELATIVE = frozenset({"who", "that", "whom"})
 
 
@@ -73,8 +71,6 @@ def candidate(sent: Any, allowlist: frozenset[str] = frozenset()) -> bool:
         if token.tag_ == "VBN" and modal_perfect(token) is not None:
             return True
     return False
-
-
 
 
 _ALONE_MARKERS = frozenset({"M_PERSON_SUBJ", "M_YOU_SUBJ", "M_SELF_SUBJ", "M_PERSON_AGENT", "M_PERSON_POSS",
