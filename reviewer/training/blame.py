@@ -816,12 +816,18 @@ def featurize(texts: list[str], settings, pieces) -> tuple[Any, np.ndarray, np.n
     return matrix, np.vstack(dense).astype(np.float32), np.array(alone)
 
 
-def _fit(x_sparse, x_dense, labels, mean, scale):
+def _design(x_sparse, x_dense, mean, scale):
+    """The model's input: the sparse columns, then the scaled dense ones (the saved width)."""
     from scipy import sparse
+
+    return sparse.hstack([x_sparse, sparse.csr_matrix((x_dense - mean) / scale)]).tocsr()
+
+
+def _fit(x_sparse, x_dense, labels, mean, scale):
     from sklearn.linear_model import LogisticRegression
 
-    x = sparse.hstack([x_sparse, sparse.csr_matrix((x_dense - mean) / scale)]).tocsr()
-    return LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x, labels), x
+    return LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(
+        _design(x_sparse, x_dense, mean, scale), labels)
 
 
 def _blame_probability(model, x) -> np.ndarray:
@@ -873,10 +879,8 @@ def build(data_path: Path | None = None, out_dir: Path | None = None, folds: int
     raw = np.zeros(len(rows))
     predicted = np.empty(len(rows), dtype=object)
     for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(texts, labels):
-        model, _ = _fit(x_sparse[train], x_dense[train], labels[train], mean, scale)
-        from scipy import sparse
-
-        x_test = sparse.hstack([x_sparse[test], sparse.csr_matrix((x_dense[test] - mean) / scale)]).tocsr()
+        model = _fit(x_sparse[train], x_dense[train], labels[train], mean, scale)
+        x_test = _design(x_sparse[test], x_dense[test], mean, scale)
         raw[test] = _blame_probability(model, x_test)
         predicted[test] = model.predict(x_test)
     platt = _platt(raw, truth)
@@ -884,10 +888,8 @@ def build(data_path: Path | None = None, out_dir: Path | None = None, folds: int
 
     # The harder figure: trained on the composed sentences, scored on the hand-written ones.
     hand = np.array([r.get("source") == "hand" for r in rows])
-    model, _ = _fit(x_sparse[~hand], x_dense[~hand], labels[~hand], mean, scale)
-    from scipy import sparse
-
-    x_hand = sparse.hstack([x_sparse[hand], sparse.csr_matrix((x_dense[hand] - mean) / scale)]).tocsr()
+    model = _fit(x_sparse[~hand], x_dense[~hand], labels[~hand], mean, scale)
+    x_hand = _design(x_sparse[hand], x_dense[hand], mean, scale)
     hand_probability = _calibrated(_blame_probability(model, x_hand), platt)
     # "alone": the lowest threshold at which the model, reporting on its own, keeps hand-written
     # blameless sentences (other voices than the composed ones) under 2% flagged.
@@ -895,7 +897,7 @@ def build(data_path: Path | None = None, out_dir: Path | None = None, folds: int
     alone = float(max(0.5, negatives[int(np.ceil(0.98 * len(negatives))) - 1] + 1e-3)) if len(negatives) else 0.8
     thresholds = {"veto": 0.0, "confirm": 0.5, "alone": round(min(alone, 0.95), 3)}
 
-    final, _ = _fit(x_sparse, x_dense, labels, mean, scale)
+    final = _fit(x_sparse, x_dense, labels, mean, scale)
     target_dir = out_dir or models_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(target_dir / ARRAYS_FILE, coef=final.coef_.astype(np.float32),
