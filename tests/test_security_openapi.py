@@ -12,27 +12,15 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from api.app import create_app
-from api.settings import Settings
-from reviewer.corpus.embeddings import HashingEmbedder
-from reviewer.corpus.service import Corpus
-from tests.corpus_fixtures import INCIDENTS
+from tests.test_pages import make_app
 
 # Not the defaults (20 and 100), so that a schema that ignored the settings would show.
 LIMITS = dict(max_k=7, max_page_size=30, max_document_chars=20_000, max_body_bytes=64_000)
 
 
 def make(analyzer, database, **extra):
-    def corpus_factory() -> Corpus:
-        corpus = Corpus.open(f"sqlite:///{database}", embedder=HashingEmbedder())
-        if corpus.count() == 0:
-            from reviewer.corpus.extract import record_from_markdown
-
-            corpus.import_records([record_from_markdown(text, f"{name}.md") for name, text in INCIDENTS.items()])
-        return corpus
-
-    return create_app(Settings(seed_corpus=False, **{**LIMITS, **extra}), analyzer=analyzer,
-                      corpus_factory=corpus_factory)
+    """The pages' test service (the fixture incidents, no seed corpus) with these limits."""
+    return make_app(analyzer, database, **{**LIMITS, **extra})
 
 
 @pytest.fixture(scope="module")
