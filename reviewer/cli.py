@@ -131,7 +131,7 @@ def check(
     import time
 
     from reviewer.output import FORMATS, RunOptions, render
-    from reviewer.output.common import Gate
+    from reviewer.output.common import Gate, is_http_url
     from reviewer.review import Document, Reviewer
 
     if output_format not in FORMATS:
@@ -156,7 +156,7 @@ def check(
     if not paths:
         raise fail_usage("give files, folders or '-' for stdin")
     server_url = server_url or None  # an empty PMREVIEW_SERVER_URL (a CI input left blank) is no URL
-    if server_url is not None and not server_url.lower().startswith(("http://", "https://")):
+    if server_url is not None and not is_http_url(server_url):
         raise fail_usage("--server-url takes an http:// or https:// URL")
     started = time.perf_counter()
 

@@ -32,7 +32,7 @@ from pygls.uris import to_fs_path
 from reviewer import __version__
 from reviewer.config import Config, find_config
 from reviewer.errors import PmreviewError
-from reviewer.output.common import rule_page
+from reviewer.output.common import is_http_url, rule_page
 from reviewer.output.lsp import LspPositions, diagnostics
 from reviewer.review import Review, Reviewer
 
@@ -157,7 +157,7 @@ def build_server(reviewer: Reviewer | None = None, *, debounce: float = DEBOUNCE
     def initialize(ls: PmreviewServer, params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         url = options.get("serverUrl")
-        if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        if is_http_url(url):
             ls.rules_url = url
 
     @server.feature(types.INITIALIZED)

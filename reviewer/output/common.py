@@ -129,6 +129,11 @@ def jsonable(value: Any) -> Any:
     return safe_text(str(value))
 
 
+def is_http_url(value: object) -> bool:
+    """An http:// or https:// URL (what a service URL for rule links must be)."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
 def rule_page(base_url: str, code: str) -> str:
     """The `/rules/CODE` page of the pmreview service at `base_url` (SARIF help, LSP code links)."""
     return f"{base_url.rstrip('/')}/rules/{quote(code)}"
