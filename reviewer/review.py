@@ -111,7 +111,7 @@ class Reviewer:
                     analyses[id(doc)] = self.analyzer.analyze_many([doc], deadline=deadline)[0]
                 self._finish(review, doc, config, rules, analyses.get(id(doc)), deadline)
             except ReviewTooComplex as exc:
-                log.warning("review stopped: %s", exc, extra={"fields": {"path": document_name(review.path)}})
+                log.warning("review stopped: %s", exc, extra={"fields": {"path": review.path or "<text>"}})
                 review.error = str(exc)
                 review.too_complex = True
                 review.findings, review.scores, review.facts = [], None, {}
@@ -133,12 +133,11 @@ class Reviewer:
         review.facts = facts_registry.compute(doc, analysis, config)
 
     def _run_rules(self, doc: Postmortem, config: Config, rules: list[Rule], analysis: Analysis | None,
-                   deadline: Deadline | None = None) -> list[Finding]:
+                   deadline: Deadline) -> list[Finding]:
         findings: list[Finding] = []
         seen: Counter[tuple[str, str, str]] = Counter()
         for rule in rules:
-            if deadline is not None:
-                deadline.check()
+            deadline.check()
             ctx = CheckContext(doc=doc, config=config, options=config.rule_options(rule.code, rule.options),
                                analysis=analysis)
             try:
@@ -225,10 +224,6 @@ def cap_findings(findings: list[Finding], limit: int) -> list[Finding]:
             points=round(sum(f.points for f in rest), 2), data={"more_findings": len(rest), "limit": limit}))
     kept.sort(key=lambda f: (f.start, f.end, f.code))
     return kept
-
-
-def document_name(path: str | None) -> str:
-    return path or "<text>"
 
 
 def _default_analyzer(config: Config) -> Analyzer:
