@@ -145,7 +145,7 @@ def _document_year(doc: Postmortem) -> int | None:
 
 def _mask(text: str, year: int | None):
     """The text with clocks and dates masked, and what each mask stands for, by start offset."""
-    clocks = [c for c in find_clocks(text, allow_dot=True)]
+    clocks = find_clocks(text, allow_dot=True)
     dates = find_dates(text, default_year=year or PLACEHOLDER_DAY.year)
     chars = list(text)
     by_start: dict[int, object] = {}
