@@ -39,7 +39,8 @@ _SYMBOLS = re.compile("[\u2022\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2b
 
 
 def _for_spacy(text: str) -> str:
-    """What spaCy reads of a block: the same length, with what it cannot parse as spaces or U+FFFD."""
+    """What spaCy reads of a block: the same length, with what it cannot parse as spaces or U+FFFD
+    (spaCy cannot encode lone surrogates, possible from JSON)."""
     text = _LONE_SURROGATE.sub("\ufffd", text)
     text = _LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", text)
     return _SYMBOLS.sub(lambda m: " " * len(m.group(0)), text)
@@ -354,7 +355,6 @@ class Analyzer:
             if deadline is not None:
                 deadline.check()
             with self._turn(small):
-                # spaCy cannot encode lone surrogates (possible from JSON); U+FFFD keeps every offset.
                 parsed_docs = list(self.nlp.pipe((t for _, t in piece), batch_size=self.batch_size))
             complete = []
             for (key, _), parsed in zip(piece, parsed_docs):
