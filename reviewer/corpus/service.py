@@ -596,6 +596,10 @@ class Corpus:
                 scores = np.where(position >= 0, scores[np.maximum(position, 0)], 0.0).astype(np.float32)
             field_scores[name] = scores
         weights = self.weights
+        # The learned P(same cause) ranks alone: none of the fused rankings below is needed.
+        relevance = self._relevance() if weights.fusion == "relevance" else None
+        if relevance is not None:
+            return self._rank_by_relevance(query, k, relevance, ids, allowed, field_scores, base_codes, lexical)
         rankings: list[tuple[float, np.ndarray]] = [
             (getattr(weights, name), field_scores[name]) for name in EMBEDDED_FIELDS
             if name in field_scores and getattr(weights, name) > 0]
@@ -614,9 +618,6 @@ class Corpus:
             tie_break = field_scores.get("text", np.zeros(n, dtype=np.float32))
             rankings.append((weights.category, category_scores + 1e-3 * tie_break))
 
-        relevance = self._relevance() if weights.fusion == "relevance" else None
-        if relevance is not None:
-            return self._rank_by_relevance(query, k, relevance, ids, allowed, field_scores, base_codes, lexical)
         candidates = min(n, max(CANDIDATES, 10 * k))
         fused = np.zeros(n, dtype=np.float64)
         for weight, scores in rankings:
