@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.document.model import BlockKind, Postmortem, ProseBlock, SectionKind, Span, TimelineEntry
 from reviewer.document.timeexpr import MONTHS, ZONE, ZONE_OFFSETS, find_clocks, find_dates, to_24h, zone_offset
+from reviewer.nlp.impact_window import PLACEHOLDER_DAY
 
 if TYPE_CHECKING:
     from reviewer.nlp.analysis import Analysis
@@ -593,9 +594,6 @@ def detect_zone(doc: Postmortem) -> ZoneInfo:
 
 # --- resolved timeline rows ---------------------------------------------------------------------
 
-_UNKNOWN_DAY = date(2000, 1, 1)
-
-
 @dataclass(slots=True)
 class ResolvedRow:
     """A timeline row with a comparable time: day roll-overs and 12-hour wraps applied."""
@@ -717,7 +715,7 @@ def resolve_rows(doc: Postmortem) -> list[ResolvedRow]:
                               sequence=sequence)
         else:
             hour, minute, second = to_24h(clock)
-            base = day or _UNKNOWN_DAY
+            base = day or PLACEHOLDER_DAY
             row = ResolvedRow(index, entry, datetime(base.year, base.month, base.day, hour, minute, second),
                               day is not None, sequence=sequence)
         if day != last_day:
