@@ -18,9 +18,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:  # the model imports this module: for the annotation only
+    from reviewer.document.model import Span
 
 from reviewer.document.prose import CODE_WORD, to_prose
 
@@ -134,7 +137,7 @@ def _shown_block(text: str, start: int, end: int) -> tuple[str, list[int], bool]
 _PLACEHOLDER_WORD = re.compile(rf"\b{CODE_WORD}\b")
 
 
-def restore_code(words: str, text: str, blocks, sentence: Range, *, markdown: bool) -> str:
+def restore_code(words: str, text: str, blocks, sentence: Span, *, markdown: bool) -> str:
     """Words built from the analyser's tokens of a sentence (a rewrite), with each placeholder for
     inline code given back its code: as written (`x`, for text that goes into the document) when
     `markdown`, else its content. The n-th "code" of `words` is the n-th one of the sentence,
