@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from markdown_it import MarkdownIt
 
+from reviewer.document.prose import CODE_WORD, to_prose
+
 if TYPE_CHECKING:  # the model imports this module: for the annotation only
     from reviewer.document.model import Span
-
-from reviewer.document.prose import CODE_WORD, to_prose
 
 
 class Range(NamedTuple):
